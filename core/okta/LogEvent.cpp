@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/okta/LogEvent.h"
+
+#include <array>
+
+namespace vigil::okta {
+
+namespace {
+
+struct BehaviorName
+{
+    std::string_view name;
+    Behavior bit;
+};
+
+// Okta spells these differently across the string form, the structured form and releases.
+constexpr std::array kBehaviorNames{
+    BehaviorName{"New Geo-Location", Behavior::NewGeoLocation},
+    BehaviorName{"New Device", Behavior::NewDevice},
+    BehaviorName{"New IP", Behavior::NewIp},
+    BehaviorName{"New State", Behavior::NewState},
+    BehaviorName{"New Country", Behavior::NewCountry},
+    BehaviorName{"Velocity", Behavior::Velocity},
+    BehaviorName{"Velocity Behavior", Behavior::Velocity},
+    BehaviorName{"New City", Behavior::NewCity},
+    BehaviorName{"riskIP", Behavior::RiskIp},
+    BehaviorName{"New ASN", Behavior::NewAsn},
+};
+
+} // namespace
+
+QStringList LogEvent::riskReasons() const
+{
+    const QString joined = qs(str(Str::RiskReasons));
+    if (joined.isEmpty()) return {};
+    QStringList reasons = joined.split(u',', Qt::SkipEmptyParts);
+    for (QString& r : reasons) r = r.trimmed();
+    return reasons;
+}
+
+LogEvent::TargetView LogEvent::target(qsizetype i) const
+{
+    const Target& t = m_targets.at(i);
+    return {view(t.id), view(t.type), view(t.alternateId), view(t.displayName)};
+}
+
+EventBuilder::EventBuilder() = default;
+
+LogEvent::Span EventBuilder::store(std::string_view value)
+{
+    LogEvent::Span span;
+    span.offset = quint32(m_text.size());
+    span.size = quint32(value.size());
+    m_text.append(value);
+    return span;
+}
+
+void EventBuilder::set(LogEvent::Str field, std::string_view value)
+{
+    m_event.m_spans[static_cast<int>(field)] = store(value);
+}
+
+void EventBuilder::append(LogEvent::Str field, std::string_view value, std::string_view separator)
+{
+    LogEvent::Span& span = m_event.m_spans[static_cast<int>(field)];
+    if (span.size == 0) {
+        span = store(value);
+        return;
+    }
+    // Re-store the joined value so that the field stays one contiguous view.
+    std::string joined = m_text.substr(span.offset, span.size);
+    joined.append(separator);
+    joined.append(value);
+    span = store(joined);
+}
+
+void EventBuilder::addTarget(std::string_view id,
+                             std::string_view type,
+                             std::string_view alternateId,
+                             std::string_view displayName)
+{
+    m_event.m_targets.append({store(id), store(type), store(alternateId), store(displayName)});
+}
+
+void EventBuilder::addIpChain(std::string_view ip)
+{
+    m_event.m_ipChain.append(store(ip));
+}
+
+void EventBuilder::setGeolocation(double lat, double lon)
+{
+    m_event.m_lat = lat;
+    m_event.m_lon = lon;
+    m_event.m_hasGeo = true;
+}
+
+void EventBuilder::setBehavior(Behavior b, bool positive)
+{
+    const auto bit = static_cast<quint16>(b);
+    m_event.m_behaviorsEvaluated |= bit;
+    if (positive) m_event.m_behaviorsPositive |= bit;
+}
+
+void EventBuilder::raiseRiskLevel(OktaRiskLevel level)
+{
+    if (level > m_event.m_riskLevel) m_event.m_riskLevel = level;
+}
+
+LogEvent EventBuilder::take()
+{
+    m_event.m_text = QByteArray(m_text.data(), qsizetype(m_text.size()));
+    m_text.clear();
+    LogEvent out = std::move(m_event);
+    m_event = LogEvent();
+    return out;
+}
+
+std::string_view behaviorName(Behavior b)
+{
+    for (const auto& entry : kBehaviorNames) {
+        if (entry.bit == b) return entry.name;
+    }
+    return {};
+}
+
+quint16 behaviorFromName(std::string_view name)
+{
+    for (const auto& entry : kBehaviorNames) {
+        if (entry.name == name) return static_cast<quint16>(entry.bit);
+    }
+    return 0;
+}
+
+OktaRiskLevel riskLevelFromName(std::string_view name)
+{
+    if (name == "HIGH") return OktaRiskLevel::High;
+    if (name == "MEDIUM") return OktaRiskLevel::Medium;
+    if (name == "LOW") return OktaRiskLevel::Low;
+    return OktaRiskLevel::None;
+}
+
+} // namespace vigil::okta

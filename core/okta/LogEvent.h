@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil::okta {
+
+// Okta `debugData.behaviors` / `securityContext.userBehaviors` names, as bits.
+enum class Behavior : quint16 {
+    NewGeoLocation = 1 << 0,
+    NewDevice = 1 << 1,
+    NewIp = 1 << 2,
+    NewState = 1 << 3,
+    NewCountry = 1 << 4,
+    Velocity = 1 << 5,
+    NewCity = 1 << 6,
+    RiskIp = 1 << 7,
+    NewAsn = 1 << 8,
+};
+
+enum class OktaRiskLevel : quint8 { None, Low, Medium, High };
+enum class TriState : quint8 { Unknown, False, True };
+
+// One Okta System Log event, reduced to what detection and display need.
+//
+// Every string lives in one shared UTF-8 buffer and the event keeps
+// offsets into it: one allocation per event instead of ~40, which is what lets
+// the parser keep up with Okta's firehose. Copies are cheap (implicit sharing).
+// Accessors return views into that buffer; use `qs()` for display.
+class LogEvent
+{
+public:
+    enum class Str : quint8 {
+        Uuid,
+        EventType,
+        Severity,
+        DisplayMessage,
+        LegacyEventType,
+        ActorId,
+        ActorType,
+        ActorAlternateId,
+        ActorDisplayName,
+        ClientIp,
+        UserAgentRaw,
+        UserAgentOs,
+        UserAgentBrowser,
+        ClientDevice,
+        ClientZone,
+        City,
+        State,
+        Country,
+        PostalCode,
+        OutcomeResult,
+        OutcomeReason,
+        ExternalSessionId,
+        RootSessionId,
+        CredentialType,
+        CredentialProvider,
+        AuthenticationProvider,
+        Interface,
+        AsOrg,
+        Isp,
+        Domain,
+        RiskReasons, // ", "-joined, exactly as Okta lists them
+        RiskDetectionName,
+        DeviceFingerprint,
+        DtHash,
+        RequestUri,
+        Tunnels, // raw JSON string of debugData.tunnels (anonymizer services)
+        ThreatDetections,
+        LoginResult,
+        Factor,
+        TransactionId,
+        TransactionType,
+        Count_
+    };
+
+    struct Span
+    {
+        quint32 offset = 0;
+        quint32 size = 0;
+    };
+
+    struct Target
+    {
+        Span id, type, alternateId, displayName;
+    };
+
+    struct TargetView
+    {
+        std::string_view id, type, alternateId, displayName;
+    };
+
+    std::string_view str(Str field) const { return view(m_spans[static_cast<int>(field)]); }
+    bool has(Str field) const { return m_spans[static_cast<int>(field)].size > 0; }
+
+    std::string_view uuid() const { return str(Str::Uuid); }
+    std::string_view eventType() const { return str(Str::EventType); }
+    std::string_view actorAlternateId() const { return str(Str::ActorAlternateId); }
+    std::string_view clientIp() const { return str(Str::ClientIp); }
+    std::string_view outcomeResult() const { return str(Str::OutcomeResult); }
+    std::string_view outcomeReason() const { return str(Str::OutcomeReason); }
+    std::string_view country() const { return str(Str::Country); }
+
+    // UTC milliseconds since the epoch.
+    qint64 publishedMs() const { return m_publishedMs; }
+    bool hasGeolocation() const { return m_hasGeo; }
+    double latitude() const { return m_lat; }
+    double longitude() const { return m_lon; }
+    qint64 asNumber() const { return m_asNumber; } // -1 when unknown
+    TriState isProxy() const { return m_isProxy; }
+    bool threatSuspected() const { return m_threatSuspected; }
+    int authenticationStep() const { return m_authenticationStep; }
+    OktaRiskLevel riskLevel() const { return m_riskLevel; }
+    QStringList riskReasons() const;
+
+    // Behaviors Okta evaluated (POSITIVE or NEGATIVE) and those that were POSITIVE.
+    quint16 behaviorsEvaluated() const { return m_behaviorsEvaluated; }
+    quint16 behaviorsPositive() const { return m_behaviorsPositive; }
+    bool behaviorPositive(Behavior b) const { return m_behaviorsPositive & static_cast<quint16>(b); }
+
+    qsizetype targetCount() const { return m_targets.size(); }
+    TargetView target(qsizetype i) const;
+    qsizetype ipChainCount() const { return m_ipChain.size(); }
+    std::string_view ipChain(qsizetype i) const { return view(m_ipChain.at(i)); }
+
+    // The event exactly as received (one JSON object), for the detail view and the store.
+    const QByteArray& rawJson() const { return m_raw; }
+    // Frees the raw JSON once it is stored, or when only verdicts are needed (replay).
+    void releaseRawJson() { m_raw = QByteArray(); }
+
+    static QString qs(std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); }
+
+private:
+    friend class EventBuilder;
+    std::string_view view(Span s) const { return {m_text.constData() + s.offset, s.size}; }
+
+    QByteArray m_text;
+    QByteArray m_raw;
+    Span m_spans[static_cast<int>(Str::Count_)] = {};
+    QList<Target> m_targets;
+    QList<Span> m_ipChain;
+    qint64 m_publishedMs = 0;
+    qint64 m_asNumber = -1;
+    double m_lat = 0;
+    double m_lon = 0;
+    qint16 m_authenticationStep = 0;
+    quint16 m_behaviorsEvaluated = 0;
+    quint16 m_behaviorsPositive = 0;
+    OktaRiskLevel m_riskLevel = OktaRiskLevel::None;
+    TriState m_isProxy = TriState::Unknown;
+    bool m_hasGeo = false;
+    bool m_threatSuspected = false;
+};
+
+// Fills a LogEvent; used by the parser and by tests that build events by hand.
+class EventBuilder
+{
+public:
+    EventBuilder();
+    void reserve(size_t bytes) { m_text.reserve(bytes); }
+    void set(LogEvent::Str field, std::string_view value);
+    // Appends to a field; consecutive appends to the same field join with `separator`.
+    void append(LogEvent::Str field, std::string_view value, std::string_view separator);
+    void addTarget(std::string_view id, std::string_view type, std::string_view alternateId, std::string_view displayName);
+    void addIpChain(std::string_view ip);
+    void setPublishedMs(qint64 ms) { m_event.m_publishedMs = ms; }
+    void setGeolocation(double lat, double lon);
+    void setAsNumber(qint64 asn) { m_event.m_asNumber = asn; }
+    void setIsProxy(bool proxy) { m_event.m_isProxy = proxy ? TriState::True : TriState::False; }
+    void setThreatSuspected(bool t) { m_event.m_threatSuspected = t; }
+    void setAuthenticationStep(int step) { m_event.m_authenticationStep = qint16(step); }
+    void setBehavior(Behavior b, bool positive);
+    // Keeps the highest level seen: Okta may report risk in several places.
+    void raiseRiskLevel(OktaRiskLevel level);
+    void setRaw(QByteArray raw) { m_event.m_raw = std::move(raw); }
+    bool has(LogEvent::Str field) const { return m_event.has(field); }
+    LogEvent take();
+
+private:
+    LogEvent::Span store(std::string_view value);
+    LogEvent m_event;
+    // Strings are gathered here and copied once, at their final size, by take(): the scratch
+    // buffer keeps its capacity from event to event, so building costs no reallocations.
+    std::string m_text;
+};
+
+std::string_view behaviorName(Behavior b);
+// Maps an Okta behavior name ("New Geo-Location", "New Device", "riskIP", …) to a bit; 0 if unknown.
+quint16 behaviorFromName(std::string_view name);
+OktaRiskLevel riskLevelFromName(std::string_view name);
+
+} // namespace vigil::okta
+
+Q_DECLARE_METATYPE(vigil::okta::LogEvent)

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <optional>
+
+namespace vigil::store {
+
+// Values are stored in raw_blocks.codec: never renumber them.
+enum class RawCodec : int {
+    Stored = 0, // kept as is because LZ4 did not make it smaller
+    Lz4Block = 1,
+};
+
+// One encoded block; `data` points into the writer's buffer and stays valid until the writer is touched again.
+struct EncodedBlock
+{
+    RawCodec codec = RawCodec::Stored;
+    qsizetype rawSize = 0;
+    QByteArrayView data;
+};
+
+// Packs a batch's raw JSON into blocks of up to ~64 KiB before compression.
+//
+// Small events compress poorly one by one (Okta events repeat their keys and values across events, not
+// inside one), and one blob per event costs SQLite a row and overflow pages each, so events are
+// concatenated and addressed by (block, offset, size). Buffers are reused across blocks because this
+// runs once per stored event.
+class RawBlockWriter
+{
+public:
+    static constexpr qsizetype kTargetInputSize = 64 * 1024;
+
+    RawBlockWriter();
+
+    bool isEmpty() const { return m_input.isEmpty(); }
+    qsizetype size() const { return m_input.size(); }
+    // True when `nextSize` more bytes belong in a new block. An event larger than a block gets one of its own.
+    bool needsFlushBefore(qsizetype nextSize) const
+    {
+        return !m_input.isEmpty() && m_input.size() + nextSize > kTargetInputSize;
+    }
+    // Returns the offset of `raw` inside the current block.
+    qsizetype append(QByteArrayView raw);
+    // Encodes the collected bytes; the result is valid until the next append() or clear().
+    // nullopt only if the input is too large for LZ4.
+    std::optional<EncodedBlock> encode();
+    // resize(0), unlike QByteArray::clear(), keeps the allocation for the next block.
+    void clear() { m_input.resize(0); }
+
+private:
+    QByteArray m_input;
+    QByteArray m_output;
+};
+
+namespace RawBlockCodec {
+
+// Largest block the reader accepts; anything bigger in the database is treated as corrupt
+// rather than trusted with an allocation.
+constexpr qsizetype kMaxRawBlockSize = 256 * 1024 * 1024;
+
+// Encodes one block, storing it uncompressed when LZ4 does not shrink it. `scratch` receives the output.
+std::optional<EncodedBlock> encode(QByteArrayView input, QByteArray& scratch);
+
+// Decodes a whole block; nullopt if it is corrupt or does not decode to `rawSize` bytes.
+std::optional<QByteArray> decode(RawCodec codec, QByteArrayView data, qsizetype rawSize);
+
+// The `length` bytes at `offset` of a block, decoding no further than needed.
+std::optional<QByteArray> slice(RawCodec codec, QByteArrayView data, qsizetype rawSize, qsizetype offset, qsizetype length);
+
+} // namespace RawBlockCodec
+
+} // namespace vigil::store

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/store/SqliteEventStore.h"
+
+#include "core/store/SqliteMigrations.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+#include <atomic>
+
+namespace vigil::store {
+
+Q_LOGGING_CATEGORY(lcStore, "vigil.core.store", QtInfoMsg)
+
+namespace {
+
+// A 64-bit key collides by chance about once in 2^32 events per pair of long chains; anything this
+// long means a broken key function, not bad luck.
+constexpr int kMaxProbes = 4096;
+constexpr int kBusyTimeoutMs = 5000;
+
+std::atomic<quint64> s_connectionSerial{0};
+
+// Resets a statement when it leaves scope, so no early return leaves a read open (which would pin
+// the WAL) or a statement half-run.
+class StatementScope
+{
+public:
+    explicit StatementScope(sqlite3_stmt* stmt)
+        : m_stmt(stmt)
+    {
+    }
+    ~StatementScope() { sqlite3_reset(m_stmt); }
+    StatementScope(const StatementScope&) = delete;
+    StatementScope& operator=(const StatementScope&) = delete;
+
+private:
+    sqlite3_stmt* m_stmt;
+};
+
+// SQLITE_STATIC: every view bound here outlives the statement's step.
+int bindText(sqlite3_stmt* stmt, int index, std::string_view text)
+{
+    return sqlite3_bind_text(stmt, index, text.data(), int(text.size()), SQLITE_STATIC);
+}
+
+int bindIdOrNull(sqlite3_stmt* stmt, int index, qint64 id)
+{
+    return id > 0 ? sqlite3_bind_int64(stmt, index, id) : sqlite3_bind_null(stmt, index);
+}
+
+std::string_view columnText(sqlite3_stmt* stmt, int column)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    return text ? std::string_view(text, size_t(sqlite3_column_bytes(stmt, column))) : std::string_view();
+}
+
+qint64 nextKey(qint64 key)
+{
+    // Unsigned arithmetic wraps from INT64_MAX to INT64_MIN without undefined behaviour.
+    return qint64(quint64(key) + 1);
+}
+
+} // namespace
+
+SqliteEventStore::SqliteEventStore(QString path)
+    : SqliteEventStore(std::move(path), &SqliteEventStore::uuidKey)
+{
+}
+
+SqliteEventStore::SqliteEventStore(QString path, UuidKeyFunction keyFunction)
+    : m_path(std::move(path))
+    , m_keyFunction(keyFunction ? keyFunction : &SqliteEventStore::uuidKey)
+{
+    m_eventTypes.table = "event_types";
+    m_eventTypes.column = "name";
+    m_actors.table = "actors";
+    m_actors.column = "alternate_id";
+    m_ips.table = "ips";
+    m_ips.column = "ip";
+}
+
+SqliteEventStore::~SqliteEventStore()
+{
+    close();
+}
+
+QString SqliteEventStore::defaultFileName()
+{
+    return QStringLiteral("vigil.sqlite");
+}
+
+qint64 SqliteEventStore::uuidKey(std::string_view uuid)
+{
+    quint64 hash = 0xcbf29ce484222325ULL;
+    for (const char c : uuid) {
+        hash ^= quint64(static_cast<unsigned char>(c));
+        hash *= 0x100000001b3ULL;
+    }
+    return qint64(hash);
+}
+
+bool SqliteEventStore::failOpen(QString* error, const QString& message)
+{
+    const QString full = QStringLiteral("cannot open the event store %1: %2").arg(m_path, message);
+    qCWarning(lcStore).noquote() << full;
+    if (error) *error = full;
+    close();
+    return false;
+}
+
+bool SqliteEventStore::open(QString* error)
+{
+    if (isOpen()) return true;
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
+        return failOpen(error, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
+    }
+
+    m_connectionName = QStringLiteral("vigil-store-%1").arg(++s_connectionSerial);
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(m_path);
+    if (!m_db.open()) return failOpen(error, m_db.lastError().text());
+
+    const QVariant handle = m_db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        return failOpen(error, QStringLiteral("the Qt SQLite driver does not expose its sqlite3 handle"));
+    }
+    sqlite3* raw = *static_cast<sqlite3* const*>(handle.data());
+    if (!raw) return failOpen(error, QStringLiteral("the Qt SQLite driver returned no connection"));
+
+    {
+        QSqlQuery q(m_db);
+        // busy_timeout first, so everything below waits for another process's lock rather than failing.
+        if (!q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs))) {
+            return failOpen(error, q.lastError().text());
+        }
+    }
+    // Before anything writes: a newer or foreign file must be left exactly as it was, and switching
+    // to WAL already rewrites the file header. This is also where a file that is not SQLite is noticed.
+    if (const MigrationResult check = checkSchema(m_db); !check.ok) return failOpen(error, check.error);
+    { // TMPBENCH
+        QSqlQuery q(m_db);
+        for (const QString& extra : qEnvironmentVariable("TMP_PRE").split(u';', Qt::SkipEmptyParts)) {
+            if (!q.exec(extra)) qWarning() << "TMPBENCH pre failed" << extra;
+            q.finish();
+        }
+    }
+    {
+        QSqlQuery q(m_db);
+        const QString pragmas[] = {
+            QStringLiteral("PRAGMA journal_mode = WAL"),
+            QStringLiteral("PRAGMA synchronous = NORMAL"),
+            QStringLiteral("PRAGMA foreign_keys = ON"),
+            // 64 MiB: keeps the uuid_key index, whose inserts land on random pages, in memory.
+            QStringLiteral("PRAGMA cache_size = -65536"),
+        };
+        for (const QString& pragma : pragmas) {
+            if (!q.exec(pragma)) return failOpen(error, q.lastError().text());
+            if (pragma.contains(QLatin1String("journal_mode"))) {
+                const QString mode = q.next() ? q.value(0).toString().toLower() : QString();
+                // An in-memory database (tests) cannot use WAL and says "memory".
+                if (mode != QLatin1String("wal") && mode != QLatin1String("memory")) {
+                    return failOpen(error, QStringLiteral("cannot switch to WAL journaling (got \"%1\")").arg(mode));
+                }
+            }
+            q.finish();
+        }
+    }
+
+    const MigrationResult migration = migrateSchema(m_db);
+    if (!migration.ok) return failOpen(error, migration.error);
+    if (migration.fromVersion != migration.version) {
+        qCInfo(lcStore) << "event store" << m_path << "upgraded from schema version" << migration.fromVersion << "to"
+                        << migration.version;
+    }
+    m_schemaVersion = migration.version;
+    { // TMPBENCH
+        QSqlQuery q(m_db);
+        for (const QString& extra : qEnvironmentVariable("TMP_PRAGMAS").split(u';', Qt::SkipEmptyParts)) {
+            if (!q.exec(extra)) qWarning() << "TMPBENCH pragma failed" << extra;
+            q.finish();
+        }
+    }
+
+    m_handle = raw;
+    QString message;
+    if (!prepareStatements(&message)) return failOpen(error, message);
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
+        if (!loadDictionary(*dict, &message)) return failOpen(error, message);
+    }
+    qCDebug(lcStore) << "opened event store" << m_path << "schema version" << m_schemaVersion;
+    if (error) error->clear();
+    return true;
+}
+
+bool SqliteEventStore::prepare(sqlite3_stmt** stmt, const char* sql, QString* error)
+{
+    if (sqlite3_prepare_v3(m_handle, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) == SQLITE_OK) return true;
+    if (error) *error = QStringLiteral("cannot prepare \"%1\": %2").arg(QString::fromUtf8(sql), sqliteError());
+    return false;
+}
+
+bool SqliteEventStore::prepareStatements(QString* error)
+{
+    bool ok = prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
+        && prepare(&m_rollback, "ROLLBACK", error)
+        && prepare(&m_nextBlockId, "SELECT coalesce(max(id), 0) + 1 FROM raw_blocks", error)
+        && prepare(&m_insertEvent,
+                   "INSERT OR IGNORE INTO events(uuid_key, uuid, published, event_type_id, actor_id, ip_id, outcome,"
+                   " block_id, block_offset, raw_size) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   error)
+        && prepare(&m_findByKey, "SELECT uuid, block_id, block_offset, raw_size FROM events WHERE uuid_key = ?1", error)
+        && prepare(&m_insertBlock, "INSERT INTO raw_blocks(id, codec, raw_size, data) VALUES(?1, ?2, ?3, ?4)", error)
+        && prepare(&m_readBlock, "SELECT codec, raw_size, data FROM raw_blocks WHERE id = ?1", error)
+        && prepare(&m_upsertCursor,
+                   "INSERT INTO cursors(source, position, updated_ms) VALUES(?1, ?2, ?3) ON CONFLICT(source) DO UPDATE"
+                   " SET position = excluded.position, updated_ms = excluded.updated_ms",
+                   error)
+        // (actor_id, published) plus the implicit seq gives the ORDER BY without a sort.
+        && prepare(&m_actorEvents,
+                   "SELECT block_id, block_offset, raw_size FROM events"
+                   " WHERE actor_id = (SELECT id FROM actors WHERE alternate_id = ?1)"
+                   " AND published >= ?2 AND published < ?3 ORDER BY published, seq LIMIT ?4",
+                   error)
+        && prepare(&m_count, "SELECT count(*) FROM events", error)
+        && prepare(&m_dataVersion, "PRAGMA data_version", error);
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
+        if (!ok) break;
+        const QByteArray insert = QByteArray("INSERT OR IGNORE INTO ") + dict->table + '(' + dict->column + ") VALUES(?1)";
+        const QByteArray select = QByteArray("SELECT id FROM ") + dict->table + " WHERE " + dict->column + " = ?1";
+        ok = prepare(&dict->insert, insert.constData(), error) && prepare(&dict->select, select.constData(), error);
+    }
+    return ok;
+}
+
+bool SqliteEventStore::loadDictionary(Dictionary& dict, QString* error)
+{
+    const QByteArray sql = QByteArray("SELECT id, ") + dict.column + " FROM " + dict.table;
+    sqlite3_stmt* stmt = nullptr;
+    if (!prepare(&stmt, sql.constData(), error)) return false;
+    dict.ids.clear();
+    dict.pending.clear();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        dict.ids.emplace(std::string(columnText(stmt, 1)), sqlite3_column_int64(stmt, 0));
+    }
+    if (rc != SQLITE_DONE && error) *error = QStringLiteral("cannot read %1: %2").arg(QLatin1String(dict.table), sqliteError());
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE;
+}
+
+void SqliteEventStore::finalizeStatements()
+{
+    for (sqlite3_stmt** stmt : {&m_begin, &m_commit, &m_rollback, &m_nextBlockId, &m_insertEvent, &m_findByKey,
+                                &m_insertBlock, &m_readBlock, &m_upsertCursor, &m_actorEvents, &m_count,
+                                &m_dataVersion, &m_eventTypes.insert, &m_eventTypes.select, &m_actors.insert,
+                                &m_actors.select, &m_ips.insert, &m_ips.select}) {
+        sqlite3_finalize(*stmt); // a no-op on nullptr
+        *stmt = nullptr;
+    }
+}
+
+void SqliteEventStore::close()
+{
+    // Qt's driver closes with sqlite3_close(), which refuses while any statement is alive.
+    finalizeStatements();
+    m_handle = nullptr;
+    if (m_db.isValid()) m_db.close();
+    m_db = QSqlDatabase();
+    if (!m_connectionName.isEmpty()) {
+        QSqlDatabase::removeDatabase(m_connectionName);
+        m_connectionName.clear();
+    }
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
+        dict->ids.clear();
+        dict->pending.clear();
+    }
+    m_blockWriter.clear();
+    m_schemaVersion = 0;
+    m_cachedCount = -1;
+    m_cachedDataVersion = -1;
+}
+
+QString SqliteEventStore::sqliteError() const
+{
+    return m_handle ? QString::fromUtf8(sqlite3_errmsg(m_handle)) : QStringLiteral("the event store is not open");
+}
+
+bool SqliteEventStore::runStep(sqlite3_stmt* stmt, QString* error)
+{
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        if (error) *error = sqliteError();
+        sqlite3_reset(stmt);
+        return false;
+    }
+    sqlite3_reset(stmt);
+    return true;
+}
+
+bool SqliteEventStore::dictionaryId(Dictionary& dict, std::string_view value, qint64* id, QString* error)
+{
+    *id = 0;
+    if (value.empty()) return true;
+    if (const auto it = dict.ids.find(value); it != dict.ids.end()) {
+        *id = it->second;
+        return true;
+    }
+    bindText(dict.insert, 1, value);
+    if (!runStep(dict.insert, error)) return false;
+    if (sqlite3_changes(m_handle) > 0) {
+        *id = sqlite3_last_insert_rowid(m_handle);
+    } else {
+        // Another connection added the name after this one loaded its cache.
+        StatementScope scope(dict.select);
+        bindText(dict.select, 1, value);
+        if (sqlite3_step(dict.select) != SQLITE_ROW) {
+            if (error) *error = QStringLiteral("cannot find the %1 id of a known name: %2").arg(QLatin1String(dict.table), sqliteError());
+            return false;
+        }
+        *id = sqlite3_column_int64(dict.select, 0);
+    }
+    dict.ids.emplace(std::string(value), *id);
+    dict.pending.emplace_back(value);
+    return true;
+}
+
+SqliteEventStore::InsertOutcome SqliteEventStore::insertEvent(const okta::LogEvent& event,
+                                                              qint64 eventTypeId,
+                                                              qint64 actorId,
+                                                              qint64 ipId,
+                                                              qint64 blockId,
+                                                              qint64 blockOffset,
+                                                              QString* error)
+{
+    const std::string_view uuid = event.uuid();
+    sqlite3_stmt* stmt = m_insertEvent;
+    bindText(stmt, 2, uuid);
+    sqlite3_bind_int64(stmt, 3, event.publishedMs());
+    bindIdOrNull(stmt, 4, eventTypeId);
+    bindIdOrNull(stmt, 5, actorId);
+    bindIdOrNull(stmt, 6, ipId);
+    const std::string_view outcome = event.outcomeResult();
+    if (outcome.empty()) {
+        sqlite3_bind_null(stmt, 7);
+    } else {
+        bindText(stmt, 7, outcome);
+    }
+    sqlite3_bind_int64(stmt, 8, blockId);
+    sqlite3_bind_int64(stmt, 9, blockOffset);
+    sqlite3_bind_int64(stmt, 10, event.rawJson().size());
+
+    // Open addressing on uuid_key: the first free key from hash(uuid) on is this uuid's.
+    qint64 key = m_keyFunction(uuid);
+    for (int probe = 0; probe < kMaxProbes; ++probe, key = nextKey(key)) {
+        sqlite3_bind_int64(stmt, 1, key);
+        if (!runStep(stmt, error)) return InsertOutcome::Failed;
+        if (sqlite3_changes(m_handle) > 0) return InsertOutcome::Inserted;
+
+        StatementScope scope(m_findByKey);
+        sqlite3_bind_int64(m_findByKey, 1, key);
+        const int rc = sqlite3_step(m_findByKey);
+        if (rc != SQLITE_ROW) {
+            if (error) {
+                *error = rc == SQLITE_DONE ? QStringLiteral("an event insert was ignored for no known reason")
+                                           : sqliteError();
+            }
+            return InsertOutcome::Failed;
+        }
+        if (columnText(m_findByKey, 0) == uuid) return InsertOutcome::Duplicate;
+    }
+    if (error) *error = QStringLiteral("more than %1 uuid_key collisions in a row").arg(kMaxProbes);
+    return InsertOutcome::Failed;
+}
+
+bool SqliteEventStore::writeBlock(qint64 blockId, QString* error)
+{
+    const std::optional<EncodedBlock> block = m_blockWriter.encode();
+    if (!block) {
+        if (error) *error = QStringLiteral("an event is too large to store (%1 bytes)").arg(m_blockWriter.size());
+        return false;
+    }
+    sqlite3_bind_int64(m_insertBlock, 1, blockId);
+    sqlite3_bind_int(m_insertBlock, 2, int(block->codec));
+    sqlite3_bind_int64(m_insertBlock, 3, block->rawSize);
+    sqlite3_bind_blob(m_insertBlock, 4, block->data.data(), int(block->data.size()), SQLITE_STATIC);
+    const bool ok = runStep(m_insertBlock, error);
+    m_blockWriter.clear();
+    return ok;
+}
+
+bool SqliteEventStore::writeCursor(const IngestCursor& cursor, QString* error)
+{
+    const QByteArray source = cursor.source.toUtf8();
+    const QByteArray position = cursor.position.toUtf8();
+    bindText(m_upsertCursor, 1, std::string_view(source.constData(), size_t(source.size())));
+    bindText(m_upsertCursor, 2, std::string_view(position.constData(), size_t(position.size())));
+    sqlite3_bind_int64(m_upsertCursor, 3, cursor.updatedMs > 0 ? cursor.updatedMs : QDateTime::currentMSecsSinceEpoch());
+    return runStep(m_upsertCursor, error);
+}
+
+void SqliteEventStore::rollbackTransaction()
+{
+    // Some errors (disk full, I/O) have already rolled the transaction back.
+    if (!sqlite3_get_autocommit(m_handle) && sqlite3_step(m_rollback) != SQLITE_DONE) {
+        qCWarning(lcStore) << "rollback failed:" << sqliteError();
+    }
+    sqlite3_reset(m_rollback);
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
+        for (const std::string& name : dict->pending) dict->ids.erase(name);
+        dict->pending.clear();
+    }
+    m_blockWriter.clear();
+}
+
+AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, const std::optional<IngestCursor>& cursor)
+{
+    AppendResult result;
+    if (!isOpen()) {
+        result.error = QStringLiteral("the event store is not open");
+        return result;
+    }
+    if (events.isEmpty() && !cursor) {
+        result.ok = true;
+        return result;
+    }
+
+    const auto fail = [&](const QString& message) {
+        rollbackTransaction();
+        result = AppendResult();
+        result.error = QStringLiteral("storing a batch of %1 events failed, nothing was kept: %2").arg(events.size()).arg(message);
+        qCWarning(lcStore).noquote() << result.error;
+        return result;
+    };
+
+    QString error;
+    if (!runStep(m_begin, &error)) {
+        result.error = QStringLiteral("cannot start a write transaction: %1").arg(error);
+        qCWarning(lcStore).noquote() << result.error;
+        return result;
+    }
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) dict->pending.clear();
+    m_blockWriter.clear();
+
+    // Ids are handed out before the block row exists, which the write lock taken by BEGIN IMMEDIATE makes safe.
+    qint64 blockId = 0;
+    {
+        StatementScope scope(m_nextBlockId);
+        if (sqlite3_step(m_nextBlockId) != SQLITE_ROW) return fail(sqliteError());
+        blockId = sqlite3_column_int64(m_nextBlockId, 0);
+    }
+
+    int skipped = 0;
+    for (const okta::LogEvent& event : events) {
+        if (event.uuid().empty()) {
+            ++skipped;
+            continue;
+        }
+        qint64 eventTypeId = 0;
+        qint64 actorId = 0;
+        qint64 ipId = 0;
+        if (!dictionaryId(m_eventTypes, event.eventType(), &eventTypeId, &error)
+            || !dictionaryId(m_actors, event.actorAlternateId(), &actorId, &error)
+            || !dictionaryId(m_ips, event.clientIp(), &ipId, &error)) {
+            return fail(error);
+        }
+
+        const QByteArray& raw = event.rawJson();
+        if (m_blockWriter.needsFlushBefore(raw.size())) {
+            if (!writeBlock(blockId, &error)) return fail(error);
+            ++blockId;
+        }
+        switch (insertEvent(event, eventTypeId, actorId, ipId, blockId, m_blockWriter.size(), &error)) {
+        case InsertOutcome::Inserted:
+            m_blockWriter.append(raw);
+            ++result.inserted;
+            break;
+        case InsertOutcome::Duplicate:
+            ++result.duplicates;
+            break;
+        case InsertOutcome::Failed:
+            return fail(error);
+        }
+    }
+    if (!m_blockWriter.isEmpty() && !writeBlock(blockId, &error)) return fail(error);
+    if (cursor && !writeCursor(*cursor, &error)) return fail(error);
+    if (!runStep(m_commit, &error)) return fail(error);
+
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) dict->pending.clear();
+    if (m_cachedCount >= 0) m_cachedCount += result.inserted;
+    if (skipped > 0) qCWarning(lcStore) << "skipped" << skipped << "events without a uuid";
+    result.ok = true;
+    return result;
+}
+
+std::optional<IngestCursor> SqliteEventStore::cursor(const QString& source) const
+{
+    if (!isOpen()) return std::nullopt;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT position, updated_ms FROM cursors WHERE source = ?"));
+    q.addBindValue(source);
+    if (!q.exec()) {
+        qCWarning(lcStore) << "cannot read cursor" << source << ':' << q.lastError().text();
+        return std::nullopt;
+    }
+    if (!q.next()) return std::nullopt;
+    return IngestCursor{source, q.value(0).toString(), q.value(1).toLongLong()};
+}
+
+qint64 SqliteEventStore::eventCount() const
+{
+    if (!isOpen()) return 0;
+    qint64 dataVersion = -1;
+    {
+        StatementScope scope(m_dataVersion);
+        if (sqlite3_step(m_dataVersion) == SQLITE_ROW) dataVersion = sqlite3_column_int64(m_dataVersion, 0);
+    }
+    if (m_cachedCount >= 0 && dataVersion >= 0 && dataVersion == m_cachedDataVersion) return m_cachedCount;
+
+    StatementScope scope(m_count);
+    if (sqlite3_step(m_count) != SQLITE_ROW) {
+        qCWarning(lcStore) << "cannot count events:" << sqliteError();
+        return 0;
+    }
+    m_cachedCount = sqlite3_column_int64(m_count, 0);
+    m_cachedDataVersion = dataVersion;
+    return m_cachedCount;
+}
+
+std::optional<SqliteEventStore::RawLocation> SqliteEventStore::locate(std::string_view uuid) const
+{
+    if (!isOpen() || uuid.empty()) return std::nullopt;
+    qint64 key = m_keyFunction(uuid);
+    for (int probe = 0; probe < kMaxProbes; ++probe, key = nextKey(key)) {
+        StatementScope scope(m_findByKey);
+        sqlite3_bind_int64(m_findByKey, 1, key);
+        const int rc = sqlite3_step(m_findByKey);
+        if (rc == SQLITE_DONE) return std::nullopt;
+        if (rc != SQLITE_ROW) {
+            qCWarning(lcStore) << "cannot look up an event:" << sqliteError();
+            return std::nullopt;
+        }
+        if (columnText(m_findByKey, 0) == uuid) {
+            return RawLocation{sqlite3_column_int64(m_findByKey, 1), sqlite3_column_int64(m_findByKey, 2),
+                               sqlite3_column_int64(m_findByKey, 3)};
+        }
+    }
+    return std::nullopt;
+}
+
+bool SqliteEventStore::contains(std::string_view uuid) const
+{
+    return locate(uuid).has_value();
+}
+
+std::optional<QByteArray> SqliteEventStore::readSlice(const RawLocation& where) const
+{
+    // An empty event may point at a block that was never written (nothing went into it).
+    if (where.size == 0) return QByteArray();
+    StatementScope scope(m_readBlock);
+    sqlite3_bind_int64(m_readBlock, 1, where.blockId);
+    if (sqlite3_step(m_readBlock) != SQLITE_ROW) {
+        qCWarning(lcStore) << "raw block" << where.blockId << "is missing:" << sqliteError();
+        return std::nullopt;
+    }
+    const auto codec = static_cast<RawCodec>(sqlite3_column_int(m_readBlock, 0));
+    const qint64 rawSize = sqlite3_column_int64(m_readBlock, 1);
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(m_readBlock, 2));
+    const int dataSize = sqlite3_column_bytes(m_readBlock, 2);
+    auto slice = RawBlockCodec::slice(codec, QByteArrayView(data, dataSize), rawSize, where.offset, where.size);
+    if (!slice) qCWarning(lcStore) << "raw block" << where.blockId << "is damaged";
+    return slice;
+}
+
+std::optional<QByteArray> SqliteEventStore::rawEvent(std::string_view uuid) const
+{
+    const std::optional<RawLocation> where = locate(uuid);
+    if (!where) return std::nullopt;
+    return readSlice(*where);
+}
+
+std::optional<qint64> SqliteEventStore::newestPublishedMs() const
+{
+    if (!isOpen()) return std::nullopt;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT max(published) FROM events")) || !q.next()) {
+        qCWarning(lcStore) << "cannot read the newest event time:" << q.lastError().text();
+        return std::nullopt;
+    }
+    if (q.value(0).isNull()) return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+QList<QByteArray> SqliteEventStore::eventsForActor(std::string_view alternateId,
+                                                   qint64 fromMs,
+                                                   qint64 toMs,
+                                                   int limit) const
+{
+    QList<QByteArray> out;
+    if (!isOpen() || alternateId.empty() || limit == 0 || fromMs >= toMs) return out;
+
+    QList<RawLocation> locations;
+    {
+        StatementScope scope(m_actorEvents);
+        bindText(m_actorEvents, 1, alternateId);
+        sqlite3_bind_int64(m_actorEvents, 2, fromMs);
+        sqlite3_bind_int64(m_actorEvents, 3, toMs);
+        sqlite3_bind_int64(m_actorEvents, 4, limit < 0 ? -1 : limit);
+        int rc;
+        while ((rc = sqlite3_step(m_actorEvents)) == SQLITE_ROW) {
+            locations.append({sqlite3_column_int64(m_actorEvents, 0), sqlite3_column_int64(m_actorEvents, 1),
+                              sqlite3_column_int64(m_actorEvents, 2)});
+        }
+        if (rc != SQLITE_DONE) {
+            qCWarning(lcStore) << "cannot read the events of an actor:" << sqliteError();
+            return out;
+        }
+    }
+
+    // Neighbouring events of one actor usually share a block: decode each block once.
+    QHash<qint64, QByteArray> blocks;
+    out.reserve(locations.size());
+    for (const RawLocation& where : locations) {
+        if (where.size == 0) {
+            out.append(QByteArray());
+            continue;
+        }
+        auto it = blocks.find(where.blockId);
+        if (it == blocks.end()) {
+            StatementScope scope(m_readBlock);
+            sqlite3_bind_int64(m_readBlock, 1, where.blockId);
+            std::optional<QByteArray> block;
+            if (sqlite3_step(m_readBlock) == SQLITE_ROW) {
+                const auto* data = static_cast<const char*>(sqlite3_column_blob(m_readBlock, 2));
+                block = RawBlockCodec::decode(static_cast<RawCodec>(sqlite3_column_int(m_readBlock, 0)),
+                                              QByteArrayView(data, sqlite3_column_bytes(m_readBlock, 2)),
+                                              sqlite3_column_int64(m_readBlock, 1));
+            }
+            if (!block) {
+                qCWarning(lcStore) << "raw block" << where.blockId << "is missing or damaged";
+                continue;
+            }
+            it = blocks.insert(where.blockId, *block);
+        }
+        if (where.offset < 0 || where.size < 0 || where.offset + where.size > it->size()) {
+            qCWarning(lcStore) << "an event points outside raw block" << where.blockId;
+            continue;
+        }
+        out.append(it->sliced(where.offset, where.size));
+    }
+    return out;
+}
+
+qint64 SqliteEventStore::sizeOnDisk() const
+{
+    return QFileInfo(m_path).size() + QFileInfo(m_path + QLatin1String("-wal")).size();
+}
+
+} // namespace vigil::store

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/store/EventStore.h"
+#include "core/store/RawBlockCodec.h"
+
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vigil::store {
+
+Q_DECLARE_LOGGING_CATEGORY(lcStore)
+
+// The embedded event store: one SQLite file in WAL mode (schema in SqliteMigrations.cpp).
+//
+// Opens its own uniquely named Qt Sql connection, so several stores may live in one process; each
+// instance must be used from one thread only. Writes go through the sqlite3 C API on that connection
+// with statements prepared once, because per-row QVariant binding is several times too slow for the
+// ingest rate the poller and replay need.
+class SqliteEventStore final : public EventStore
+{
+public:
+    using UuidKeyFunction = qint64 (*)(std::string_view uuid);
+
+    explicit SqliteEventStore(QString path);
+    // Lets tests force uuid_key collisions. A file must always be opened with the key function it was
+    // written with, or its events cannot be found.
+    SqliteEventStore(QString path, UuidKeyFunction keyFunction);
+    ~SqliteEventStore() override;
+
+    SqliteEventStore(const SqliteEventStore&) = delete;
+    SqliteEventStore& operator=(const SqliteEventStore&) = delete;
+
+    static QString defaultFileName();
+    // FNV-1a 64 of the uuid's bytes, reinterpreted as signed for SQLite. It is part of the file format:
+    // changing it makes every stored event unfindable.
+    static qint64 uuidKey(std::string_view uuid);
+
+    QString path() const { return m_path; }
+    bool isOpen() const { return m_handle != nullptr; }
+
+    bool open(QString* error) override;
+    void close() override;
+    int schemaVersion() const override { return m_schemaVersion; }
+
+    AppendResult appendBatch(const QList<okta::LogEvent>& events,
+                             const std::optional<IngestCursor>& cursor = std::nullopt) override;
+    std::optional<IngestCursor> cursor(const QString& source) const override;
+
+    qint64 eventCount() const override;
+    bool contains(std::string_view uuid) const override;
+    std::optional<QByteArray> rawEvent(std::string_view uuid) const override;
+    std::optional<qint64> newestPublishedMs() const override;
+    QList<QByteArray> eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const override;
+    qint64 sizeOnDisk() const override;
+
+private:
+    struct StringHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+
+    // A name table (actors, ips, event_types) and its in-memory id cache.
+    struct Dictionary
+    {
+        const char* table = nullptr;
+        const char* column = nullptr;
+        sqlite3_stmt* insert = nullptr;
+        sqlite3_stmt* select = nullptr;
+        std::unordered_map<std::string, qint64, StringHash, std::equal_to<>> ids;
+        // Ids learnt inside the open transaction; forgotten again if it rolls back.
+        std::vector<std::string> pending;
+    };
+
+    struct RawLocation
+    {
+        qint64 blockId = 0;
+        qint64 offset = 0;
+        qint64 size = 0;
+    };
+
+    enum class InsertOutcome { Inserted, Duplicate, Failed };
+
+    bool failOpen(QString* error, const QString& message);
+    bool prepareStatements(QString* error);
+    bool prepare(sqlite3_stmt** stmt, const char* sql, QString* error);
+    bool loadDictionary(Dictionary& dict, QString* error);
+    void finalizeStatements();
+
+    bool dictionaryId(Dictionary& dict, std::string_view value, qint64* id, QString* error);
+    InsertOutcome insertEvent(const okta::LogEvent& event,
+                              qint64 eventTypeId,
+                              qint64 actorId,
+                              qint64 ipId,
+                              qint64 blockId,
+                              qint64 blockOffset,
+                              QString* error);
+    bool writeBlock(qint64 blockId, QString* error);
+    bool writeCursor(const IngestCursor& cursor, QString* error);
+    bool runStep(sqlite3_stmt* stmt, QString* error);
+    void rollbackTransaction();
+    QString sqliteError() const;
+
+    // Walks the uuid_key probe chain: nullopt when the uuid is not stored.
+    std::optional<RawLocation> locate(std::string_view uuid) const;
+    std::optional<QByteArray> readSlice(const RawLocation& where) const;
+
+    QString m_path;
+    UuidKeyFunction m_keyFunction;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    sqlite3* m_handle = nullptr;
+    int m_schemaVersion = 0;
+
+    sqlite3_stmt* m_begin = nullptr;
+    sqlite3_stmt* m_commit = nullptr;
+    sqlite3_stmt* m_rollback = nullptr;
+    sqlite3_stmt* m_nextBlockId = nullptr;
+    sqlite3_stmt* m_insertEvent = nullptr;
+    sqlite3_stmt* m_findByKey = nullptr;
+    sqlite3_stmt* m_insertBlock = nullptr;
+    sqlite3_stmt* m_readBlock = nullptr;
+    sqlite3_stmt* m_upsertCursor = nullptr;
+    sqlite3_stmt* m_actorEvents = nullptr;
+    sqlite3_stmt* m_count = nullptr;
+    sqlite3_stmt* m_dataVersion = nullptr;
+
+    Dictionary m_eventTypes;
+    Dictionary m_actors;
+    Dictionary m_ips;
+
+    RawBlockWriter m_blockWriter;
+
+    // count(*) walks a whole index, so it is cached until another connection commits (data_version).
+    mutable qint64 m_cachedCount = -1;
+    mutable qint64 m_cachedDataVersion = -1;
+};
+
+} // namespace vigil::store

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/store/SqliteMigrations.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace vigil::store {
+
+namespace {
+
+// Design notes for version 1, which targets ≥150k stored events/s on one core:
+// - events carries only small integers and short text: actors, IPs and event types are dictionary ids,
+//   and the raw JSON lives in LZ4 blocks of ~64 KiB (raw_blocks) that rows point into.
+// - uuid_key, a 64-bit hash of the uuid, is the dedupe key: an integer UNIQUE index is a quarter the
+//   size of one on 36-character text, so it stays in the page cache. Collisions are resolved by probing
+//   key+1, key+2… (see SqliteEventStore), which is why uuid is kept too.
+// - events.block_id has no foreign key: a row is written before its block (the block is only complete
+//   after its last event), and a deferred key would make every block insert scan events.
+const QList<MigrationStep> kSteps{
+    MigrationStep{
+        1,
+        QLatin1String("initial schema"),
+        {
+            QLatin1String("CREATE TABLE event_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"),
+            QLatin1String("CREATE TABLE actors(id INTEGER PRIMARY KEY, alternate_id TEXT NOT NULL UNIQUE)"),
+            QLatin1String("CREATE TABLE ips(id INTEGER PRIMARY KEY, ip TEXT NOT NULL UNIQUE)"),
+            QLatin1String("CREATE TABLE raw_blocks(id INTEGER PRIMARY KEY, codec INTEGER NOT NULL,"
+                          " raw_size INTEGER NOT NULL, data BLOB NOT NULL)"),
+            QLatin1String("CREATE TABLE events("
+                          "seq INTEGER PRIMARY KEY,"
+                          " uuid_key INTEGER NOT NULL UNIQUE,"
+                          " uuid TEXT NOT NULL,"
+                          " published INTEGER NOT NULL,"
+                          " event_type_id INTEGER REFERENCES event_types(id),"
+                          " actor_id INTEGER REFERENCES actors(id),"
+                          " ip_id INTEGER REFERENCES ips(id),"
+                          " outcome TEXT,"
+                          " block_id INTEGER NOT NULL,"
+                          " block_offset INTEGER NOT NULL,"
+                          " raw_size INTEGER NOT NULL)"),
+            QLatin1String("CREATE INDEX events_actor_published ON events(actor_id, published)"),
+            QLatin1String("CREATE INDEX events_ip_published ON events(ip_id, published)"),
+            QLatin1String("CREATE INDEX events_published ON events(published)"),
+            QLatin1String("CREATE TABLE cursors(source TEXT PRIMARY KEY, position TEXT NOT NULL,"
+                          " updated_ms INTEGER NOT NULL)"),
+        },
+    },
+};
+
+bool exec(const QSqlDatabase& db, const QString& sql, QString* error)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql)) return true;
+    if (error) *error = q.lastError().text();
+    return false;
+}
+
+bool exec(const QSqlDatabase& db, QLatin1String sql, QString* error)
+{
+    return exec(db, QString(sql), error);
+}
+
+void rollback(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+// -1 on error.
+int userObjectCount(const QSqlDatabase& db, QString* error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'"))
+        || !q.next()) {
+        if (error) *error = q.lastError().text();
+        return -1;
+    }
+    return q.value(0).toInt();
+}
+
+QString newerThanKnown(int found, int latest)
+{
+    return QStringLiteral("the event store has schema version %1, but this build of Vigil only knows versions up to %2;"
+                          " it was written by a newer Vigil and is left untouched (use that version, or another"
+                          " data directory)")
+        .arg(found)
+        .arg(latest);
+}
+
+QString foreignDatabase()
+{
+    return QStringLiteral("the file holds tables but no Vigil schema_version table; it is not a Vigil event store"
+                          " and is left untouched");
+}
+
+} // namespace
+
+const QList<MigrationStep>& sqliteMigrationSteps()
+{
+    return kSteps;
+}
+
+int latestSchemaVersion(const QList<MigrationStep>& steps)
+{
+    return steps.isEmpty() ? 0 : steps.constLast().version;
+}
+
+int readSchemaVersion(const QSqlDatabase& db, QString* error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"))
+        || !q.next()) {
+        if (error) *error = QStringLiteral("cannot read the schema: %1").arg(q.lastError().text());
+        return -1;
+    }
+    if (q.value(0).toInt() == 0) return 0;
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_version"))) {
+        if (error) *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
+        return -1;
+    }
+    int rows = 0;
+    int version = -1;
+    while (q.next()) {
+        ++rows;
+        bool ok = false;
+        version = q.value(0).toInt(&ok);
+        if (!ok || version < 1) version = -1;
+    }
+    if (rows != 1 || version < 0) {
+        if (error) *error = QStringLiteral("the schema_version table is damaged (%1 rows)").arg(rows);
+        return -1;
+    }
+    return version;
+}
+
+MigrationResult checkSchema(const QSqlDatabase& db, const QList<MigrationStep>& steps)
+{
+    MigrationResult result;
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        if (steps.at(i).version != int(i) + 1) {
+            result.error = QStringLiteral("internal error: migration step %1 is numbered %2")
+                               .arg(i + 1)
+                               .arg(steps.at(i).version);
+            return result;
+        }
+    }
+    const int latest = latestSchemaVersion(steps);
+    const int current = readSchemaVersion(db, &result.error);
+    if (current < 0) return result;
+    result.fromVersion = current;
+    result.version = current;
+    if (current > latest) {
+        result.error = newerThanKnown(current, latest);
+        return result;
+    }
+    if (current == 0) {
+        const int objects = userObjectCount(db, &result.error);
+        if (objects != 0) {
+            if (objects > 0) result.error = foreignDatabase();
+            return result;
+        }
+    }
+    result.ok = true;
+    return result;
+}
+
+MigrationResult migrateSchema(const QSqlDatabase& db, const QList<MigrationStep>& steps)
+{
+    MigrationResult result = checkSchema(db, steps);
+    if (!result.ok) return result;
+    result.ok = false;
+    const int latest = latestSchemaVersion(steps);
+    int current = result.version;
+
+    while (current < latest) {
+        QString error;
+        if (!exec(db, QStringLiteral("BEGIN IMMEDIATE"), &error)) {
+            result.error = QStringLiteral("cannot start the schema upgrade: %1").arg(error);
+            return result;
+        }
+        // Re-read under the write lock: another process may have upgraded the file since we looked.
+        const int locked = readSchemaVersion(db, &error);
+        if (locked < 0 || locked > latest) {
+            rollback(db);
+            result.error = locked < 0 ? error : newerThanKnown(locked, latest);
+            return result;
+        }
+        if (locked == 0) {
+            const int objects = userObjectCount(db, &error);
+            if (objects != 0) {
+                rollback(db);
+                result.error = objects < 0 ? error : foreignDatabase();
+                return result;
+            }
+        }
+        if (locked >= latest) {
+            rollback(db);
+            current = locked;
+            break;
+        }
+
+        const MigrationStep& step = steps.at(locked); // steps[i] produces version i + 1
+        bool ok = exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"), &error);
+        for (const QLatin1String& sql : step.statements) {
+            if (!ok) break;
+            ok = exec(db, sql, &error);
+        }
+        if (ok) ok = exec(db, QStringLiteral("DELETE FROM schema_version"), &error);
+        if (ok) ok = exec(db, QStringLiteral("INSERT INTO schema_version(version) VALUES(%1)").arg(step.version), &error);
+        if (ok) ok = exec(db, QStringLiteral("COMMIT"), &error);
+        if (!ok) {
+            rollback(db);
+            result.version = locked;
+            result.error = QStringLiteral("upgrading the event store to schema version %1 (%2) failed: %3")
+                               .arg(step.version)
+                               .arg(step.summary)
+                               .arg(error);
+            return result;
+        }
+        current = step.version;
+        result.version = current;
+    }
+
+    result.version = current;
+    result.ok = true;
+    return result;
+}
+
+} // namespace vigil::store

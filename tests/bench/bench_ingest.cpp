@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_ingest [EVENTS] [USERS]: events/s for parse only and for parse + store, on one thread.
+// Targets on the 2-core reference machine: parse >= 600k events/s, parse+store >= 150k events/s.
+#include "core/okta/InputReader.h"
+#include "core/store/SqliteEventStore.h"
+#include "support/TestSupport.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <cstring>
+
+using namespace vigil;
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int events = args.size() > 1 ? args.at(1).toInt() : 200000;
+    const int users = args.size() > 2 ? args.at(2).toInt() : 5000;
+
+    test::SyntheticEventGenerator generator(users, 42);
+    const QByteArray text = generator.ndjson(events);
+    // --write FILE keeps the generated input, to profile or replay it elsewhere.
+    if (const qsizetype w = args.indexOf(u"--write"_qs); w > 0 && w + 1 < args.size()) {
+        QFile out(args.at(w + 1));
+        if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size()) return 1;
+    }
+    // Padded once, as readFile() reads files, so that the figures measure parsing, not a copy of the input.
+    QByteArray input(text.size() + qsizetype(okta::EventParser::requiredPadding()), '\0');
+    std::memcpy(input.data(), text.constData(), size_t(text.size()));
+    const qsizetype inputSize = text.size();
+    std::printf("input: %d events, %d users, %.1f MB, %.0f bytes/event\n", events, users, input.size() / 1e6,
+                double(input.size()) / events);
+
+    // Parse only: every field of every event is extracted into a LogEvent (and its raw JSON copied).
+    // Best of three runs, so that the first run's page faults on fresh heap do not count.
+    qint64 accepted = 0;
+    qint64 checksum = 0;
+    double parseSecs = 1e9;
+    QElapsedTimer timer;
+    for (int run = 0; run < 3; ++run) {
+        accepted = 0;
+        timer.start();
+        okta::InputReader reader(
+            [&](okta::LogEvent&& e) {
+                ++accepted;
+                checksum += e.publishedMs() + qint64(e.actorAlternateId().size());
+            },
+            {});
+        reader.readPaddedBuffer(QStringLiteral("bench"), input, inputSize);
+        parseSecs = std::min(parseSecs, timer.nsecsElapsed() / 1e9);
+    }
+    std::printf("parse:        %lld events in %.3f s = %.0f events/s (%.0f MB/s)  [target >= 600000]\n",
+                static_cast<long long>(accepted), parseSecs, accepted / parseSecs, inputSize / parseSecs / 1e6);
+
+    if (args.contains(u"--parse-only"_qs)) return 0;
+
+    // Parse + store: batches of 1,000 in one transaction each, as the pipeline does under backlog.
+    QTemporaryDir dir;
+    store::SqliteEventStore db(dir.filePath(QStringLiteral("bench.sqlite")));
+    QString error;
+    if (!db.open(&error)) {
+        std::fprintf(stderr, "cannot open store: %s\n", qPrintable(error));
+        return 1;
+    }
+    QList<okta::LogEvent> batch;
+    batch.reserve(1000);
+    qint64 stored = 0;
+    bool failed = false;
+    auto flush = [&] {
+        const store::AppendResult r = db.appendBatch(batch, store::IngestCursor{QStringLiteral("bench"),
+                                                                               QString::number(stored), 0});
+        if (!r.ok) {
+            std::fprintf(stderr, "append failed: %s\n", qPrintable(r.error));
+            failed = true;
+        }
+        stored += r.inserted;
+        batch.clear();
+    };
+    timer.restart();
+    {
+        okta::InputReader reader(
+            [&](okta::LogEvent&& e) {
+                batch.append(std::move(e));
+                if (batch.size() == 1000) flush();
+            },
+            {});
+        reader.readPaddedBuffer(QStringLiteral("bench"), input, inputSize);
+        if (!batch.isEmpty()) flush();
+    }
+    const double storeSecs = timer.nsecsElapsed() / 1e9;
+    std::printf("parse+store:  %lld events in %.3f s = %.0f events/s  [target >= 150000]\n",
+                static_cast<long long>(stored), storeSecs, stored / storeSecs);
+    std::printf("store size:   %.1f MB on disk (%.0f bytes/event incl. compressed raw JSON and indexes)\n",
+                db.sizeOnDisk() / 1e6, double(db.sizeOnDisk()) / std::max<qint64>(stored, 1));
+    std::printf("checksum %lld\n", static_cast<long long>(checksum));
+    return failed || stored != events ? 1 : 0;
+}

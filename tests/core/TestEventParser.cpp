@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/okta/EventParser.h"
+#include "core/okta/InputReader.h"
+#include "core/okta/Timestamp.h"
+
+#include <QTest>
+
+using namespace vigil::okta;
+using Str = LogEvent::Str;
+
+Q_DECLARE_METATYPE(vigil::okta::RejectReason)
+
+namespace {
+
+QString qs(std::string_view v)
+{
+    return LogEvent::qs(v);
+}
+
+// Okta's Event Hook sample event (docs/concepts/event-hooks), trimmed the way the reference shows it.
+const QByteArray kHookSampleEvent = R"({"uuid":"f1d0b993-cc19-11ed-a688-db22c99ef6c4","published":"2023-03-26T21:05:32.159Z","eventType":"user.session.start","version":"0",
+ "displayMessage":"User login to Okta","severity":"INFO",
+ "client":{"userAgent":{"rawUserAgent":"Mozilla/5.0 (Macintosh) Chrome/111.0.0.0 Safari/537.36","os":"Mac OS X","browser":"CHROME"},
+   "zone":"null","device":"Computer","id":null,"ipAddress":"142.126.158.61",
+   "geographicalContext":{"city":"Toronto","state":"Ontario","country":"Canada","postalCode":"M4M","geolocation":{"lat":43.6567,"lon":-79.34}}},
+ "actor":{"id":"00uz9fj5aT69fHVro1d6","type":"User","alternateId":"admin@okta.com","displayName":"Admin Name","detailEntry":null},
+ "outcome":{"result":"SUCCESS","reason":null},
+ "target":[{"id":"lae42mkdc9i9cbw3U1d6","type":"AuthenticatorEnrollment","alternateId":"unknown","displayName":"Password"},
+           {"id":"0oaz9fj21WKqTeaqs1d6","type":"AppInstance","alternateId":"Okta Admin Console","displayName":"Okta Admin Console"}],
+ "transaction":{"type":"WEB","id":"ZCCzm8j2wTvzwele2NwLnwAADSc","detail":{}},
+ "debugContext":{"debugData":{"authnRequestId":"ZCCzlCoZuOyo8RfASqHmPAAAAc8","deviceFingerprint":"3411ee4c591b2229f3bea251e12e0c1a",
+   "requestId":"ZCCzm8j2wTvzwele2NwLnwAADSc","dtHash":"f59d98b2e02f1319ef4ca651f57c36e3f25507f67dd6daf0408f753896b7e8dc","requestUri":"/idp/idx/identify","threatSuspected":"false","url":"/idp/idx/identify?",
+   "behaviors":"{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=POSITIVE}",
+   "risk":"{reasons=Anomalous Location, Anomalous Device, level=HIGH}"}},
+ "legacyEventType":"core.user_auth.login_success",
+ "authenticationContext":{"authenticationStep":0,"externalSessionId":"idxyNcxVX2ESsSL0u462548Qg","credentialType":"PASSWORD"},
+ "securityContext":{"asNumber":577,"asOrg":"bell canada","isp":"bell canada","domain":"bell.ca","isProxy":false},
+ "request":{"ipChain":[{"ip":"142.126.158.61","version":"V4"},{"ip":"10.0.0.1","version":"V4"}]}})";
+
+QByteArray minimal(const QByteArray& uuid)
+{
+    return R"({"uuid":")" + uuid + R"(","published":"2024-01-01T00:00:00.000Z","eventType":"user.session.start"})";
+}
+
+struct Collected
+{
+    QList<LogEvent> events;
+    QList<Rejection> rejections;
+};
+
+Collected readAll(const QByteArray& input, ReadCounts* counts = nullptr)
+{
+    Collected c;
+    InputReader reader([&](LogEvent&& e) { c.events.append(std::move(e)); },
+                       [&](const Rejection& r) { c.rejections.append(r); });
+    reader.readBuffer(QStringLiteral("test"), input);
+    if (counts) *counts = reader.counts();
+    return c;
+}
+
+} // namespace
+
+class TestEventParser : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parsesEveryField()
+    {
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY2(parser.parse({kHookSampleEvent.constData(), size_t(kHookSampleEvent.size())}, e, err),
+                 qPrintable(err.detail));
+        QCOMPARE(qs(e.uuid()), "f1d0b993-cc19-11ed-a688-db22c99ef6c4");
+        QCOMPARE(formatTimestampMs(e.publishedMs()), "2023-03-26T21:05:32.159Z");
+        QCOMPARE(qs(e.eventType()), "user.session.start");
+        QCOMPARE(qs(e.str(Str::Severity)), "INFO");
+        QCOMPARE(qs(e.str(Str::DisplayMessage)), "User login to Okta");
+        QCOMPARE(qs(e.str(Str::LegacyEventType)), "core.user_auth.login_success");
+        QCOMPARE(qs(e.str(Str::ActorId)), "00uz9fj5aT69fHVro1d6");
+        QCOMPARE(qs(e.str(Str::ActorType)), "User");
+        QCOMPARE(qs(e.actorAlternateId()), "admin@okta.com");
+        QCOMPARE(qs(e.str(Str::ActorDisplayName)), "Admin Name");
+        QCOMPARE(qs(e.clientIp()), "142.126.158.61");
+        QCOMPARE(qs(e.str(Str::UserAgentOs)), "Mac OS X");
+        QCOMPARE(qs(e.str(Str::UserAgentBrowser)), "CHROME");
+        QVERIFY(qs(e.str(Str::UserAgentRaw)).startsWith(u"Mozilla/5.0"));
+        QCOMPARE(qs(e.str(Str::ClientDevice)), "Computer");
+        QCOMPARE(qs(e.str(Str::ClientZone)), ""); // the string "null" means no zone
+        QCOMPARE(qs(e.str(Str::City)), "Toronto");
+        QCOMPARE(qs(e.str(Str::State)), "Ontario");
+        QCOMPARE(qs(e.country()), "Canada");
+        QCOMPARE(qs(e.str(Str::PostalCode)), "M4M");
+        QVERIFY(e.hasGeolocation());
+        QCOMPARE(e.latitude(), 43.6567);
+        QCOMPARE(e.longitude(), -79.34);
+        QCOMPARE(qs(e.outcomeResult()), "SUCCESS");
+        QCOMPARE(qs(e.outcomeReason()), "");
+        QCOMPARE(qs(e.str(Str::ExternalSessionId)), "idxyNcxVX2ESsSL0u462548Qg");
+        QCOMPARE(qs(e.str(Str::CredentialType)), "PASSWORD");
+        QCOMPARE(e.authenticationStep(), 0);
+        QCOMPARE(e.asNumber(), 577);
+        QCOMPARE(qs(e.str(Str::AsOrg)), "bell canada");
+        QCOMPARE(qs(e.str(Str::Isp)), "bell canada");
+        QCOMPARE(qs(e.str(Str::Domain)), "bell.ca");
+        QCOMPARE(e.isProxy(), TriState::False);
+        QCOMPARE(qs(e.str(Str::DeviceFingerprint)), "3411ee4c591b2229f3bea251e12e0c1a");
+        QCOMPARE(qs(e.str(Str::DtHash)).size(), 64);
+        QCOMPARE(qs(e.str(Str::RequestUri)), "/idp/idx/identify");
+        QVERIFY(!e.threatSuspected());
+        QVERIFY(e.behaviorPositive(Behavior::NewDevice));
+        QVERIFY(e.behaviorPositive(Behavior::NewCity));
+        QVERIFY(!e.behaviorPositive(Behavior::NewCountry));
+        QVERIFY(e.behaviorsEvaluated() & quint16(Behavior::NewCountry));
+        QCOMPARE(e.riskLevel(), OktaRiskLevel::High);
+        QCOMPARE(e.riskReasons(), (QStringList{"Anomalous Location", "Anomalous Device"}));
+        QCOMPARE(e.targetCount(), 2);
+        QCOMPARE(qs(e.target(1).type), "AppInstance");
+        QCOMPARE(qs(e.target(1).displayName), "Okta Admin Console");
+        QCOMPARE(qs(e.str(Str::TransactionId)), "ZCCzm8j2wTvzwele2NwLnwAADSc");
+        QCOMPARE(qs(e.str(Str::TransactionType)), "WEB");
+        QCOMPARE(e.ipChainCount(), 2);
+        QCOMPARE(qs(e.ipChain(1)), "10.0.0.1");
+        QCOMPARE(e.rawJson(), kHookSampleEvent);
+    }
+
+    void lowerCasedKeysAsPantherStoresThem()
+    {
+        const QByteArray json = R"({"uuid":"u-1","published":"2022-03-22 14:21:53.225","eventtype":"user.session.start",
+            "displaymessage":"User login to Okta","actor":{"alternateid":"homer@springfield.gov","displayname":"Homer"},
+            "debugcontext":{"debugdata":{"threatsuspected":"true","behaviors":"{New Country=POSITIVE}"}},
+            "securitycontext":{"isproxy":true,"asnumber":"14061"},"authenticationcontext":{"externalsessionid":"s1"}})";
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY2(parser.parse({json.constData(), size_t(json.size())}, e, err), qPrintable(err.detail));
+        QCOMPARE(qs(e.eventType()), "user.session.start");
+        QCOMPARE(qs(e.actorAlternateId()), "homer@springfield.gov");
+        QCOMPARE(qs(e.str(Str::DisplayMessage)), "User login to Okta");
+        QVERIFY(e.threatSuspected());
+        QVERIFY(e.behaviorPositive(Behavior::NewCountry));
+        QCOMPARE(e.isProxy(), TriState::True);
+        QCOMPARE(e.asNumber(), 14061);
+        QCOMPARE(qs(e.str(Str::ExternalSessionId)), "s1");
+        QCOMPARE(formatTimestampMs(e.publishedMs()), "2022-03-22T14:21:53.225Z");
+    }
+
+    void structuredSecurityContextAndLogOnlyData()
+    {
+        const QByteArray json = R"({"uuid":"u-2","published":"2024-01-01T00:00:00Z","eventType":"policy.evaluate_sign_on",
+            "securityContext":{"asNumber":394089,"asOrg":"ASN 0000","isp":"google","domain":null,"isProxy":false,
+              "risk":{"level":"MEDIUM","reasons":["Anomalous Device"],"detectionName":"Suspected Session Hijacking"},
+              "ipDetails":{"asNumber":394089,"ipServiceCategories":[{"isAnonymous":true,"operator":"TOR","type":"Tor"}]},
+              "userBehaviors":[{"id":"b1","name":"New Device","result":"NEGATIVE"},{"id":"b2","name":"New Geo-Location","result":"POSITIVE"}]},
+            "debugContext":{"debugData":{"logOnlySecurityData":"{\"risk\":{\"level\":\"HIGH\"},\"behaviors\":{\"New IP\":\"POSITIVE\",\"Velocity\":\"NEGATIVE\"}}",
+              "tunnels":"[{\"anonymous\":true,\"operator\":\"WARP_VPN\",\"type\":\"VPN\"}]"}}})";
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY2(parser.parse({json.constData(), size_t(json.size())}, e, err), qPrintable(err.detail));
+        QCOMPARE(e.riskLevel(), OktaRiskLevel::High); // the highest of structured MEDIUM and logOnly HIGH
+        QCOMPARE(qs(e.str(Str::RiskDetectionName)), "Suspected Session Hijacking");
+        QVERIFY(e.riskReasons().contains(u"Anomalous Device"_qs));
+        QVERIFY(e.behaviorPositive(Behavior::NewGeoLocation));
+        QVERIFY(!e.behaviorPositive(Behavior::NewDevice));
+        QVERIFY(e.behaviorsEvaluated() & quint16(Behavior::NewDevice));
+        QVERIFY(e.behaviorPositive(Behavior::NewIp));
+        QVERIFY(qs(e.str(Str::Tunnels)).contains(u"Tor"));
+        QVERIFY(qs(e.str(Str::Tunnels)).contains(u"WARP_VPN"));
+        QCOMPARE(qs(e.str(Str::Domain)), "");
+    }
+
+    void rejects_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<RejectReason>("reason");
+        QTest::addColumn<QString>("field");
+
+        QTest::newRow("truncated") << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":"x")")
+                                   << RejectReason::InvalidJson << "";
+        QTest::newRow("bare-word") << QByteArray("hello") << RejectReason::InvalidJson << "";
+        QTest::newRow("trailing-garbage")
+            << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":"x"} trailing)")
+            << RejectReason::InvalidJson << "";
+        QTest::newRow("unclosed-string") << QByteArray(R"({"uuid":"a)") << RejectReason::InvalidJson << "";
+        QTest::newRow("array") << QByteArray("[1,2]") << RejectReason::NotAnObject << "";
+        QTest::newRow("number") << QByteArray("42") << RejectReason::NotAnObject << "";
+        QTest::newRow("string") << QByteArray(R"("event")") << RejectReason::NotAnObject << "";
+        QTest::newRow("missing-uuid") << QByteArray(R"({"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+                                      << RejectReason::MissingField << "uuid";
+        QTest::newRow("missing-published") << QByteArray(R"({"uuid":"a","eventType":"x"})")
+                                           << RejectReason::MissingField << "published";
+        QTest::newRow("missing-eventType") << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z"})")
+                                           << RejectReason::MissingField << "eventType";
+        QTest::newRow("null-uuid") << QByteArray(R"({"uuid":null,"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+                                   << RejectReason::MissingField << "uuid";
+        QTest::newRow("numeric-uuid") << QByteArray(R"({"uuid":7,"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+                                      << RejectReason::WrongType << "uuid";
+        QTest::newRow("object-eventType")
+            << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":{"x":1}})")
+            << RejectReason::WrongType << "eventType";
+        QTest::newRow("numeric-published") << QByteArray(R"({"uuid":"a","published":1700000000,"eventType":"x"})")
+                                           << RejectReason::WrongType << "published";
+        QTest::newRow("empty-uuid") << QByteArray(R"({"uuid":"","published":"2024-01-01T00:00:00Z","eventType":"x"})")
+                                    << RejectReason::EmptyField << "uuid";
+        QTest::newRow("bad-timestamp") << QByteArray(R"({"uuid":"a","published":"yesterday","eventType":"x"})")
+                                       << RejectReason::BadTimestamp << "published";
+        QTest::newRow("impossible-date")
+            << QByteArray(R"({"uuid":"a","published":"2023-02-30T00:00:00Z","eventType":"x"})")
+            << RejectReason::BadTimestamp << "published";
+    }
+
+    void rejects()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(RejectReason, reason);
+        QFETCH(QString, field);
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY(!parser.parse({json.constData(), size_t(json.size())}, e, err));
+        QCOMPARE(int(err.reason), int(reason));
+        QCOMPARE(err.field, field);
+        QVERIFY(!err.detail.isEmpty());
+        if (!field.isEmpty()) QVERIFY2(err.detail.contains(field), qPrintable(err.detail));
+        // The parser is usable again right after a rejection.
+        const QByteArray good = minimal("after");
+        QVERIFY(parser.parse({good.constData(), size_t(good.size())}, e, err));
+        QCOMPARE(qs(e.uuid()), "after");
+    }
+
+    void nullsAndUnknownFieldsAreFine()
+    {
+        const QByteArray json = R"({"uuid":"n1","published":"2024-01-01T00:00:00Z","eventType":"user.session.start",
+            "actor":null,"client":null,"outcome":null,"target":null,"debugContext":{"debugData":null},
+            "securityContext":{"asNumber":null,"isProxy":null},"somethingNew":{"nested":[1,2,{"x":null}]},"version":0})";
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY2(parser.parse({json.constData(), size_t(json.size())}, e, err), qPrintable(err.detail));
+        QCOMPARE(e.asNumber(), -1);
+        QCOMPARE(e.isProxy(), TriState::Unknown);
+        QCOMPARE(e.targetCount(), 0);
+        QVERIFY(!e.hasGeolocation());
+    }
+
+    void ndjsonKeepsNeighboursOfBadLines()
+    {
+        const QByteArray input = minimal("l1") + "\n" + "{not json\n" + "\n" + minimal("l4") + "\r\n"
+                                 + R"({"uuid":"l5","eventType":"x"})" + "\n" + minimal("l6");
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.read, 5); // the blank line is not a record
+        QCOMPARE(counts.accepted, 3);
+        QCOMPARE(counts.rejected, 2);
+        QCOMPARE(c.events.size(), 3);
+        QCOMPARE(qs(c.events.at(0).uuid()), "l1");
+        QCOMPARE(qs(c.events.at(1).uuid()), "l4");
+        QCOMPARE(qs(c.events.at(2).uuid()), "l6");
+        QCOMPARE(c.rejections.size(), 2);
+        QCOMPARE(c.rejections.at(0).line, 2);
+        QCOMPARE(int(c.rejections.at(0).reason), int(RejectReason::InvalidJson));
+        QCOMPARE(c.rejections.at(1).line, 5);
+        QCOMPARE(int(c.rejections.at(1).reason), int(RejectReason::MissingField));
+        QVERIFY(c.rejections.at(1).detail.contains(u"published"));
+    }
+
+    void jsonArrayWithLineNumbers()
+    {
+        const QByteArray input = "[\n  " + minimal("a1") + ",\n  " + R"({"uuid":"a2"})" + ",\n  " + minimal("a3")
+                                 + ",\n  17\n]\n";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.read, 4);
+        QCOMPARE(counts.accepted, 2);
+        QCOMPARE(c.rejections.size(), 2);
+        QCOMPARE(c.rejections.at(0).line, 3);
+        QCOMPARE(c.rejections.at(1).line, 5);
+        QCOMPARE(int(c.rejections.at(1).reason), int(RejectReason::NotAnObject));
+        QCOMPARE(qs(c.events.at(1).uuid()), "a3");
+    }
+
+    void eventHookPayload()
+    {
+        const QByteArray input = R"({"eventType":"com.okta.event_hook","eventTypeVersion":"1.0","cloudEventsVersion":"0.1",
+            "source":"https://example.okta.com/api/v1/eventHooks/who8vt36qfNpCGz9H1e6","eventId":"b5a188b9-5ece-4636-b041-482ffda96311",
+            "data":{"events":[)" + minimal("h1")
+                                 + ",\n" + kHookSampleEvent + R"(]},"eventTime":"2023-03-26T21:05:33.000Z","contentType":"application/json"})";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.accepted, 2);
+        QCOMPARE(counts.rejected, 0);
+        QCOMPARE(qs(c.events.at(1).actorAlternateId()), "admin@okta.com");
+    }
+
+    void hookPayloadsAsNdjsonLines()
+    {
+        const QByteArray input = R"({"eventType":"com.okta.event_hook","data":{"events":[)" + minimal("p1") + ","
+                                 + minimal("p2") + "]}}\n" + minimal("p3") + "\n";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.accepted, 3);
+        QCOMPARE(qs(c.events.at(2).uuid()), "p3");
+    }
+
+    void prettyPrintedSingleEventAndBom()
+    {
+        QByteArray input = "\xEF\xBB\xBF" + kHookSampleEvent + "\n";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.accepted, 1);
+        QCOMPARE(qs(c.events.at(0).uuid()), "f1d0b993-cc19-11ed-a688-db22c99ef6c4");
+    }
+
+    void brokenArrayReportsWhereItStopped()
+    {
+        const QByteArray input = "[\n" + minimal("b1") + ",\n" + minimal("b2") + ",\n{\"uuid\":\n";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QVERIFY(counts.rejected >= 1);
+        QVERIFY(!c.rejections.isEmpty());
+        QCOMPARE(int(c.rejections.last().reason), int(RejectReason::InvalidJson));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventParser)
+#include "TestEventParser.moc"

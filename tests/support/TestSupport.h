@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <random>
+
+namespace vigil::test {
+
+// Absolute path of a file under tests/data.
+QString dataPath(const QString& relative);
+QByteArray readFileOrFail(const QString& path);
+
+// Realistic Okta System Log events (~2 KB each, the shape of the Event Hook sample in Okta's docs):
+// sign-ins, failures, MFA pushes, SSO, across many users, cities, devices and ASNs.
+// Deterministic for a seed, so benchmarks and tests see the same stream every run.
+class SyntheticEventGenerator
+{
+public:
+    explicit SyntheticEventGenerator(int users = 5000, quint64 seed = 1, qint64 startMs = 1764000000000);
+    // One event as compact JSON, no trailing newline.
+    QByteArray next();
+    // `count` events, one per line, each line ending in '\n'.
+    QByteArray ndjson(int count);
+    qint64 generated() const { return m_count; }
+
+private:
+    int m_users;
+    std::mt19937_64 m_rng;
+    qint64 m_clockMs;
+    qint64 m_count = 0;
+};
+
+} // namespace vigil::test
