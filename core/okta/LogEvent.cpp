@@ -2,6 +2,8 @@
 #include "core/okta/LogEvent.h"
 
 #include <array>
+#include <functional>
+#include <string>
 
 namespace vigil::okta {
 
@@ -38,6 +40,28 @@ QStringList LogEvent::riskReasons() const
     return reasons;
 }
 
+void LogEvent::releaseRawJson()
+{
+    if (m_rawSize == 0) return;
+    // Rebuild the buffer from the spans alone; targets and the ip chain are spans too.
+    QByteArray compact;
+    auto move = [&](Span& s) {
+        const Span old = s;
+        s.offset = quint32(compact.size());
+        compact.append(m_text.constData() + old.offset, old.size);
+    };
+    for (Span& s : m_spans) move(s);
+    for (Target& t : m_targets) {
+        move(t.id);
+        move(t.type);
+        move(t.alternateId);
+        move(t.displayName);
+    }
+    for (Span& s : m_ipChain) move(s);
+    m_text = compact;
+    m_rawSize = 0;
+}
+
 LogEvent::TargetView LogEvent::target(qsizetype i) const
 {
     const Target& t = m_targets.at(i);
@@ -46,12 +70,30 @@ LogEvent::TargetView LogEvent::target(qsizetype i) const
 
 EventBuilder::EventBuilder() = default;
 
+void EventBuilder::begin(std::string_view json)
+{
+    m_event = LogEvent();
+    m_source = json.data();
+    m_sourceSize = json.size();
+    // Room for the few rewritten strings, so that appending them rarely reallocates.
+    m_event.m_text.reserve(qsizetype(json.size()) + 256);
+    m_event.m_text.append(json.data(), qsizetype(json.size()));
+    m_event.m_rawSize = qsizetype(json.size());
+}
+
 LogEvent::Span EventBuilder::store(std::string_view value)
 {
     LogEvent::Span span;
-    span.offset = quint32(m_text.size());
     span.size = quint32(value.size());
-    m_text.append(value);
+    if (value.empty()) return span;
+    // std::less gives a total order even for pointers into different objects.
+    const std::less<const char*> before;
+    if (m_source && !before(value.data(), m_source) && !before(m_source + m_sourceSize, value.data() + value.size())) {
+        span.offset = quint32(value.data() - m_source); // a view into the raw JSON: no copy
+        return span;
+    }
+    span.offset = quint32(m_event.m_text.size());
+    m_event.m_text.append(value.data(), qsizetype(value.size()));
     return span;
 }
 
@@ -68,7 +110,7 @@ void EventBuilder::append(LogEvent::Str field, std::string_view value, std::stri
         return;
     }
     // Re-store the joined value so that the field stays one contiguous view.
-    std::string joined = m_text.substr(span.offset, span.size);
+    std::string joined(m_event.m_text.constData() + span.offset, span.size);
     joined.append(separator);
     joined.append(value);
     span = store(joined);
@@ -80,6 +122,23 @@ void EventBuilder::addTarget(std::string_view id,
                              std::string_view displayName)
 {
     m_event.m_targets.append({store(id), store(type), store(alternateId), store(displayName)});
+}
+
+void EventBuilder::setRaw(QByteArrayView raw)
+{
+    Q_ASSERT(m_event.m_rawSize == 0 && m_source == nullptr);
+    const auto shift = quint32(raw.size());
+    auto move = [shift](LogEvent::Span& s) { s.offset += shift; };
+    for (LogEvent::Span& s : m_event.m_spans) move(s);
+    for (LogEvent::Target& t : m_event.m_targets) {
+        move(t.id);
+        move(t.type);
+        move(t.alternateId);
+        move(t.displayName);
+    }
+    for (LogEvent::Span& s : m_event.m_ipChain) move(s);
+    m_event.m_text.prepend(raw);
+    m_event.m_rawSize = raw.size();
 }
 
 void EventBuilder::addIpChain(std::string_view ip)
@@ -108,10 +167,10 @@ void EventBuilder::raiseRiskLevel(OktaRiskLevel level)
 
 LogEvent EventBuilder::take()
 {
-    m_event.m_text = QByteArray(m_text.data(), qsizetype(m_text.size()));
-    m_text.clear();
     LogEvent out = std::move(m_event);
     m_event = LogEvent();
+    m_source = nullptr;
+    m_sourceSize = 0;
     return out;
 }
 
@@ -125,8 +184,9 @@ std::string_view behaviorName(Behavior b)
 
 quint16 behaviorFromName(std::string_view name)
 {
+    // Runs for every behaviour of every sign-in: compare only the names of the same length.
     for (const auto& entry : kBehaviorNames) {
-        if (entry.name == name) return static_cast<quint16>(entry.bit);
+        if (entry.name.size() == name.size() && entry.name == name) return static_cast<quint16>(entry.bit);
     }
     return 0;
 }

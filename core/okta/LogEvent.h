@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QVarLengthArray>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -31,9 +32,10 @@ enum class TriState : quint8 { Unknown, False, True };
 
 // One Okta System Log event, reduced to what detection and display need.
 //
-// Every string lives in one shared UTF-8 buffer and the event keeps
-// offsets into it: one allocation per event instead of ~40, which is what lets
-// the parser keep up with Okta's firehose. Copies are cheap (implicit sharing).
+// The event owns one UTF-8 buffer: the raw JSON exactly as received, followed by the few strings
+// that had to be rewritten (unescaped, joined, numbers as text). Fields are offsets into it, so
+// most of them point straight into the raw JSON: one allocation per event and no per-field copies,
+// which is what lets the parser keep up with Okta's firehose. Copies are cheap (implicit sharing).
 // Accessors return views into that buffer; use `qs()` for display.
 class LogEvent
 {
@@ -133,9 +135,10 @@ public:
     std::string_view ipChain(qsizetype i) const { return view(m_ipChain.at(i)); }
 
     // The event exactly as received (one JSON object), for the detail view and the store.
-    const QByteArray& rawJson() const { return m_raw; }
-    // Frees the raw JSON once it is stored, or when only verdicts are needed (replay).
-    void releaseRawJson() { m_raw = QByteArray(); }
+    QByteArrayView rawJson() const { return {m_text.constData(), m_rawSize}; }
+    // Keeps only the bytes the fields use, when the raw JSON is stored already or only verdicts
+    // are needed (replay holds millions of events to order them).
+    void releaseRawJson();
 
     static QString qs(std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); }
 
@@ -144,10 +147,11 @@ private:
     std::string_view view(Span s) const { return {m_text.constData() + s.offset, s.size}; }
 
     QByteArray m_text;
-    QByteArray m_raw;
+    qsizetype m_rawSize = 0;
     Span m_spans[static_cast<int>(Str::Count_)] = {};
-    QList<Target> m_targets;
-    QList<Span> m_ipChain;
+    // Inline: almost every event has at most four targets and two hops, and this saves two allocations.
+    QVarLengthArray<Target, 4> m_targets;
+    QVarLengthArray<Span, 2> m_ipChain;
     qint64 m_publishedMs = 0;
     qint64 m_asNumber = -1;
     double m_lat = 0;
@@ -166,7 +170,9 @@ class EventBuilder
 {
 public:
     EventBuilder();
-    void reserve(size_t bytes) { m_text.reserve(bytes); }
+    // Starts an event whose raw JSON is `json`. A value later given as a view into `json` is kept as
+    // an offset into the event's copy of it; any other value is copied after the raw JSON.
+    void begin(std::string_view json);
     void set(LogEvent::Str field, std::string_view value);
     // Appends to a field; consecutive appends to the same field join with `separator`.
     void append(LogEvent::Str field, std::string_view value, std::string_view separator);
@@ -178,19 +184,19 @@ public:
     void setIsProxy(bool proxy) { m_event.m_isProxy = proxy ? TriState::True : TriState::False; }
     void setThreatSuspected(bool t) { m_event.m_threatSuspected = t; }
     void setAuthenticationStep(int step) { m_event.m_authenticationStep = qint16(step); }
+    // For events built by hand (tests, the simulator): sets the raw JSON after the fields.
+    void setRaw(QByteArrayView raw);
     void setBehavior(Behavior b, bool positive);
     // Keeps the highest level seen: Okta may report risk in several places.
     void raiseRiskLevel(OktaRiskLevel level);
-    void setRaw(QByteArray raw) { m_event.m_raw = std::move(raw); }
     bool has(LogEvent::Str field) const { return m_event.has(field); }
     LogEvent take();
 
 private:
     LogEvent::Span store(std::string_view value);
     LogEvent m_event;
-    // Strings are gathered here and copied once, at their final size, by take(): the scratch
-    // buffer keeps its capacity from event to event, so building costs no reallocations.
-    std::string m_text;
+    const char* m_source = nullptr; // the raw JSON as the caller holds it
+    size_t m_sourceSize = 0;
 };
 
 std::string_view behaviorName(Behavior b);

@@ -26,12 +26,15 @@ QString resolveDataDir(const QString& overrideDir, QString* error)
 {
     const QString wanted = overrideDir.isEmpty() ? defaultDataDir() : overrideDir;
     if (wanted.isEmpty()) {
-        return fail(error, QStringLiteral("no writable application data location on this system; pass a data directory"));
+        return fail(error,
+                    QStringLiteral("no writable application data location on this system; pass a data directory"));
     }
     const QString path = QDir::cleanPath(QDir(wanted).absolutePath());
     const QFileInfo info(path);
     if (info.exists() && !info.isDir()) {
-        return fail(error, QStringLiteral("data directory %1 exists but is not a directory").arg(QDir::toNativeSeparators(path)));
+        return fail(
+            error,
+            QStringLiteral("data directory %1 exists but is not a directory").arg(QDir::toNativeSeparators(path)));
     }
     if (!QDir().mkpath(path)) {
         return fail(error, QStringLiteral("cannot create data directory %1").arg(QDir::toNativeSeparators(path)));

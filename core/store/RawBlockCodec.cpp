@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/RawBlockCodec.h"
 
-#include <lz4.h>
-
 #include <limits>
-#include <algorithm> // TMPBENCH
-#include <QtGlobal> // TMPBENCH
+#include <lz4.h>
 
 namespace vigil::store {
 
@@ -36,7 +33,7 @@ std::optional<EncodedBlock> encode(QByteArrayView input, QByteArray& scratch)
     const int bound = LZ4_compressBound(inputSize);
     // resize() on a reserved buffer keeps its allocation; the bytes are overwritten by LZ4.
     if (scratch.size() < bound) scratch.resize(bound);
-    const int written = inputSize == 0 ? 0 : LZ4_compress_fast(input.data(), scratch.data(), inputSize, bound, std::max(1, qEnvironmentVariableIntValue("TMP_ACCEL"))) /*TMPBENCH*/;
+    const int written = inputSize == 0 ? 0 : LZ4_compress_default(input.data(), scratch.data(), inputSize, bound);
     if (written > 0 && written < inputSize) {
         return EncodedBlock{RawCodec::Lz4Block, input.size(), QByteArrayView(scratch.constData(), written)};
     }
@@ -56,7 +53,8 @@ std::optional<QByteArray> decodePrefix(RawCodec codec, QByteArrayView data, qsiz
         if (data.size() > std::numeric_limits<int>::max()) return std::nullopt;
         QByteArray out(prefix, Qt::Uninitialized);
         if (prefix == 0) return out;
-        const int got = LZ4_decompress_safe_partial(data.data(), out.data(), int(data.size()), int(prefix), int(prefix));
+        const int got =
+            LZ4_decompress_safe_partial(data.data(), out.data(), int(data.size()), int(prefix), int(prefix));
         if (got != prefix) return std::nullopt;
         return out;
     }
@@ -81,7 +79,8 @@ std::optional<QByteArray> decode(RawCodec codec, QByteArrayView data, qsizetype 
     return decodePrefix(codec, data, rawSize, rawSize);
 }
 
-std::optional<QByteArray> slice(RawCodec codec, QByteArrayView data, qsizetype rawSize, qsizetype offset, qsizetype length)
+std::optional<QByteArray>
+slice(RawCodec codec, QByteArrayView data, qsizetype rawSize, qsizetype offset, qsizetype length)
 {
     if (offset < 0 || length < 0 || offset > rawSize || length > rawSize - offset) return std::nullopt;
     if (codec == RawCodec::Stored) {

@@ -11,9 +11,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-#include <sqlite3.h>
-
 #include <atomic>
+#include <sqlite3.h>
 
 namespace vigil::store {
 
@@ -21,8 +20,8 @@ Q_LOGGING_CATEGORY(lcStore, "vigil.core.store", QtInfoMsg)
 
 namespace {
 
-// A 64-bit key collides by chance about once in 2^32 events per pair of long chains; anything this
-// long means a broken key function, not bad luck.
+// A probe chain grows only with uuids minted in the same 100 ns tick (v1 keys) or with 64-bit hash
+// collisions; a chain this long means a broken key function, not bad luck.
 constexpr int kMaxProbes = 4096;
 constexpr int kBusyTimeoutMs = 5000;
 
@@ -62,6 +61,36 @@ std::string_view columnText(sqlite3_stmt* stmt, int column)
     return text ? std::string_view(text, size_t(sqlite3_column_bytes(stmt, column))) : std::string_view();
 }
 
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The 60-bit timestamp of a canonical version-1 UUID (tttttttt-tttt-1ttt-xxxx-xxxxxxxxxxxx), else nullopt.
+std::optional<quint64> uuidV1Timestamp(std::string_view uuid)
+{
+    if (uuid.size() != 36 || uuid[8] != '-' || uuid[13] != '-' || uuid[18] != '-' || uuid[23] != '-'
+        || uuid[14] != '1') {
+        return std::nullopt;
+    }
+    for (size_t i = 19; i < 36; ++i) {
+        if (i != 23 && hexValue(uuid[i]) < 0) return std::nullopt;
+    }
+    quint64 timestamp = 0;
+    // time_hi (after the version digit), then time_mid, then time_low: most significant first.
+    for (const auto& [from, to] : {std::pair<size_t, size_t>{15, 18}, {9, 13}, {0, 8}}) {
+        for (size_t i = from; i < to; ++i) {
+            const int v = hexValue(uuid[i]);
+            if (v < 0) return std::nullopt;
+            timestamp = (timestamp << 4) | quint64(v);
+        }
+    }
+    return timestamp;
+}
+
 qint64 nextKey(qint64 key)
 {
     // Unsigned arithmetic wraps from INT64_MAX to INT64_MIN without undefined behaviour.
@@ -97,14 +126,23 @@ QString SqliteEventStore::defaultFileName()
     return QStringLiteral("vigil.sqlite");
 }
 
-qint64 SqliteEventStore::uuidKey(std::string_view uuid)
+quint64 SqliteEventStore::fnv1a64(std::string_view bytes)
 {
     quint64 hash = 0xcbf29ce484222325ULL;
-    for (const char c : uuid) {
+    for (const char c : bytes) {
         hash ^= quint64(static_cast<unsigned char>(c));
         hash *= 0x100000001b3ULL;
     }
-    return qint64(hash);
+    return hash;
+}
+
+qint64 SqliteEventStore::uuidKey(std::string_view uuid)
+{
+    if (const std::optional<quint64> timestamp = uuidV1Timestamp(uuid)) {
+        // Below 2^59 until the year 3400, so the key stays positive and ordered.
+        return qint64((*timestamp << 4) | (fnv1a64(uuid.substr(19)) & 0xF));
+    }
+    return qint64(fnv1a64(uuid));
 }
 
 bool SqliteEventStore::failOpen(QString* error, const QString& message)
@@ -118,7 +156,10 @@ bool SqliteEventStore::failOpen(QString* error, const QString& message)
 
 bool SqliteEventStore::open(QString* error)
 {
-    if (isOpen()) return true;
+    if (isOpen()) {
+        if (error) error->clear();
+        return true;
+    }
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
         return failOpen(error, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
     }
@@ -145,21 +186,21 @@ bool SqliteEventStore::open(QString* error)
     // Before anything writes: a newer or foreign file must be left exactly as it was, and switching
     // to WAL already rewrites the file header. This is also where a file that is not SQLite is noticed.
     if (const MigrationResult check = checkSchema(m_db); !check.ok) return failOpen(error, check.error);
-    { // TMPBENCH
-        QSqlQuery q(m_db);
-        for (const QString& extra : qEnvironmentVariable("TMP_PRE").split(u';', Qt::SkipEmptyParts)) {
-            if (!q.exec(extra)) qWarning() << "TMPBENCH pre failed" << extra;
-            q.finish();
-        }
-    }
     {
         QSqlQuery q(m_db);
         const QString pragmas[] = {
             QStringLiteral("PRAGMA journal_mode = WAL"),
             QStringLiteral("PRAGMA synchronous = NORMAL"),
             QStringLiteral("PRAGMA foreign_keys = ON"),
-            // 64 MiB: keeps the uuid_key index, whose inserts land on random pages, in memory.
-            QStringLiteral("PRAGMA cache_size = -65536"),
+            // Measured with 1,000-event batches of Okta events: 16 MiB beat 64 MiB by ~10%, because every page
+            // a growing cache adds costs a malloc and page faults, while the pages each batch writes to (index
+            // tails, dictionaries) are few.
+            QStringLiteral("PRAGMA cache_size = -16384"),
+            // Checkpoint every ~64 MiB of WAL instead of SQLite's 4 MiB: index pages rewritten by many commits
+            // are copied to the database once, and the fsync that a checkpoint costs comes 16x less often
+            // (+30% ingest rate). journal_size_limit trims the WAL back after an unusually large batch.
+            QStringLiteral("PRAGMA wal_autocheckpoint = 16384"),
+            QStringLiteral("PRAGMA journal_size_limit = 67108864"),
         };
         for (const QString& pragma : pragmas) {
             if (!q.exec(pragma)) return failOpen(error, q.lastError().text());
@@ -176,18 +217,13 @@ bool SqliteEventStore::open(QString* error)
 
     const MigrationResult migration = migrateSchema(m_db);
     if (!migration.ok) return failOpen(error, migration.error);
-    if (migration.fromVersion != migration.version) {
+    if (migration.fromVersion == 0) {
+        qCInfo(lcStore) << "created event store" << m_path << "at schema version" << migration.version;
+    } else if (migration.fromVersion != migration.version) {
         qCInfo(lcStore) << "event store" << m_path << "upgraded from schema version" << migration.fromVersion << "to"
                         << migration.version;
     }
     m_schemaVersion = migration.version;
-    { // TMPBENCH
-        QSqlQuery q(m_db);
-        for (const QString& extra : qEnvironmentVariable("TMP_PRAGMAS").split(u';', Qt::SkipEmptyParts)) {
-            if (!q.exec(extra)) qWarning() << "TMPBENCH pragma failed" << extra;
-            q.finish();
-        }
-    }
 
     m_handle = raw;
     QString message;
@@ -209,7 +245,8 @@ bool SqliteEventStore::prepare(sqlite3_stmt** stmt, const char* sql, QString* er
 
 bool SqliteEventStore::prepareStatements(QString* error)
 {
-    bool ok = prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
+    bool ok =
+        prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
         && prepare(&m_rollback, "ROLLBACK", error)
         && prepare(&m_nextBlockId, "SELECT coalesce(max(id), 0) + 1 FROM raw_blocks", error)
         && prepare(&m_insertEvent,
@@ -233,7 +270,8 @@ bool SqliteEventStore::prepareStatements(QString* error)
         && prepare(&m_dataVersion, "PRAGMA data_version", error);
     for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
         if (!ok) break;
-        const QByteArray insert = QByteArray("INSERT OR IGNORE INTO ") + dict->table + '(' + dict->column + ") VALUES(?1)";
+        const QByteArray insert =
+            QByteArray("INSERT OR IGNORE INTO ") + dict->table + '(' + dict->column + ") VALUES(?1)";
         const QByteArray select = QByteArray("SELECT id FROM ") + dict->table + " WHERE " + dict->column + " = ?1";
         ok = prepare(&dict->insert, insert.constData(), error) && prepare(&dict->select, select.constData(), error);
     }
@@ -249,19 +287,21 @@ bool SqliteEventStore::loadDictionary(Dictionary& dict, QString* error)
     dict.pending.clear();
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        dict.ids.emplace(std::string(columnText(stmt, 1)), sqlite3_column_int64(stmt, 0));
+        const std::string_view name = columnText(stmt, 1);
+        dict.ids.insert(QByteArray(name.data(), qsizetype(name.size())), sqlite3_column_int64(stmt, 0));
     }
-    if (rc != SQLITE_DONE && error) *error = QStringLiteral("cannot read %1: %2").arg(QLatin1String(dict.table), sqliteError());
+    if (rc != SQLITE_DONE && error)
+        *error = QStringLiteral("cannot read %1: %2").arg(QLatin1String(dict.table), sqliteError());
     sqlite3_finalize(stmt);
     return rc == SQLITE_DONE;
 }
 
 void SqliteEventStore::finalizeStatements()
 {
-    for (sqlite3_stmt** stmt : {&m_begin, &m_commit, &m_rollback, &m_nextBlockId, &m_insertEvent, &m_findByKey,
-                                &m_insertBlock, &m_readBlock, &m_upsertCursor, &m_actorEvents, &m_count,
-                                &m_dataVersion, &m_eventTypes.insert, &m_eventTypes.select, &m_actors.insert,
-                                &m_actors.select, &m_ips.insert, &m_ips.select}) {
+    for (sqlite3_stmt** stmt :
+         {&m_begin, &m_commit, &m_rollback, &m_nextBlockId, &m_insertEvent, &m_findByKey, &m_insertBlock, &m_readBlock,
+          &m_upsertCursor, &m_actorEvents, &m_count, &m_dataVersion, &m_eventTypes.insert, &m_eventTypes.select,
+          &m_actors.insert, &m_actors.select, &m_ips.insert, &m_ips.select}) {
         sqlite3_finalize(*stmt); // a no-op on nullptr
         *stmt = nullptr;
     }
@@ -309,8 +349,10 @@ bool SqliteEventStore::dictionaryId(Dictionary& dict, std::string_view value, qi
 {
     *id = 0;
     if (value.empty()) return true;
-    if (const auto it = dict.ids.find(value); it != dict.ids.end()) {
-        *id = it->second;
+    // fromRawData: a lookup key without copying the name.
+    if (const auto it = dict.ids.constFind(QByteArray::fromRawData(value.data(), qsizetype(value.size())));
+        it != dict.ids.cend()) {
+        *id = it.value();
         return true;
     }
     bindText(dict.insert, 1, value);
@@ -322,13 +364,16 @@ bool SqliteEventStore::dictionaryId(Dictionary& dict, std::string_view value, qi
         StatementScope scope(dict.select);
         bindText(dict.select, 1, value);
         if (sqlite3_step(dict.select) != SQLITE_ROW) {
-            if (error) *error = QStringLiteral("cannot find the %1 id of a known name: %2").arg(QLatin1String(dict.table), sqliteError());
+            if (error)
+                *error = QStringLiteral("cannot find the %1 id of a known name: %2")
+                             .arg(QLatin1String(dict.table), sqliteError());
             return false;
         }
         *id = sqlite3_column_int64(dict.select, 0);
     }
-    dict.ids.emplace(std::string(value), *id);
-    dict.pending.emplace_back(value);
+    const QByteArray name(value.data(), qsizetype(value.size()));
+    dict.ids.insert(name, *id);
+    dict.pending.append(name);
     return true;
 }
 
@@ -402,7 +447,8 @@ bool SqliteEventStore::writeCursor(const IngestCursor& cursor, QString* error)
     const QByteArray position = cursor.position.toUtf8();
     bindText(m_upsertCursor, 1, std::string_view(source.constData(), size_t(source.size())));
     bindText(m_upsertCursor, 2, std::string_view(position.constData(), size_t(position.size())));
-    sqlite3_bind_int64(m_upsertCursor, 3, cursor.updatedMs > 0 ? cursor.updatedMs : QDateTime::currentMSecsSinceEpoch());
+    sqlite3_bind_int64(m_upsertCursor, 3,
+                       cursor.updatedMs > 0 ? cursor.updatedMs : QDateTime::currentMSecsSinceEpoch());
     return runStep(m_upsertCursor, error);
 }
 
@@ -414,13 +460,15 @@ void SqliteEventStore::rollbackTransaction()
     }
     sqlite3_reset(m_rollback);
     for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
-        for (const std::string& name : dict->pending) dict->ids.erase(name);
+        for (const QByteArray& name : std::as_const(dict->pending))
+            dict->ids.remove(name);
         dict->pending.clear();
     }
     m_blockWriter.clear();
 }
 
-AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, const std::optional<IngestCursor>& cursor)
+AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
+                                           const std::optional<IngestCursor>& cursor)
 {
     AppendResult result;
     if (!isOpen()) {
@@ -435,7 +483,8 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, 
     const auto fail = [&](const QString& message) {
         rollbackTransaction();
         result = AppendResult();
-        result.error = QStringLiteral("storing a batch of %1 events failed, nothing was kept: %2").arg(events.size()).arg(message);
+        result.error =
+            QStringLiteral("storing a batch of %1 events failed, nothing was kept: %2").arg(events.size()).arg(message);
         qCWarning(lcStore).noquote() << result.error;
         return result;
     };
@@ -446,7 +495,8 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, 
         qCWarning(lcStore).noquote() << result.error;
         return result;
     }
-    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) dict->pending.clear();
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips})
+        dict->pending.clear();
     m_blockWriter.clear();
 
     // Ids are handed out before the block row exists, which the write lock taken by BEGIN IMMEDIATE makes safe.
@@ -472,7 +522,7 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, 
             return fail(error);
         }
 
-        const QByteArray& raw = event.rawJson();
+        const QByteArrayView raw = event.rawJson();
         if (m_blockWriter.needsFlushBefore(raw.size())) {
             if (!writeBlock(blockId, &error)) return fail(error);
             ++blockId;
@@ -493,7 +543,8 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events, 
     if (cursor && !writeCursor(*cursor, &error)) return fail(error);
     if (!runStep(m_commit, &error)) return fail(error);
 
-    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) dict->pending.clear();
+    for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips})
+        dict->pending.clear();
     if (m_cachedCount >= 0) m_cachedCount += result.inserted;
     if (skipped > 0) qCWarning(lcStore) << "skipped" << skipped << "events without a uuid";
     result.ok = true;
@@ -598,10 +649,8 @@ std::optional<qint64> SqliteEventStore::newestPublishedMs() const
     return q.value(0).toLongLong();
 }
 
-QList<QByteArray> SqliteEventStore::eventsForActor(std::string_view alternateId,
-                                                   qint64 fromMs,
-                                                   qint64 toMs,
-                                                   int limit) const
+QList<QByteArray>
+SqliteEventStore::eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const
 {
     QList<QByteArray> out;
     if (!isOpen() || alternateId.empty() || limit == 0 || fromMs >= toMs) return out;

@@ -10,12 +10,14 @@ namespace vigil::store {
 
 namespace {
 
-// Design notes for version 1, which targets ≥150k stored events/s on one core:
+// Design notes for version 1, which aims at ≥150k stored events/s on one core:
 // - events carries only small integers and short text: actors, IPs and event types are dictionary ids,
 //   and the raw JSON lives in LZ4 blocks of ~64 KiB (raw_blocks) that rows point into.
-// - uuid_key, a 64-bit hash of the uuid, is the dedupe key: an integer UNIQUE index is a quarter the
-//   size of one on 36-character text, so it stays in the page cache. Collisions are resolved by probing
-//   key+1, key+2… (see SqliteEventStore), which is why uuid is kept too.
+// - uuid_key is the dedupe key: an integer UNIQUE index is a quarter the size of one on 36-character
+//   text. For Okta's time-based uuids it grows with time (SqliteEventStore::uuidKey), so that index is
+//   appended to; collisions are resolved by probing key+1, key+2…, which is why uuid is kept too.
+// - The (actor_id, published) and (ip_id, published) indexes are the remaining cost: each commit writes
+//   about one page of each per distinct actor and IP in the batch.
 // - events.block_id has no foreign key: a row is written before its block (the block is only complete
 //   after its last event), and a deferred key would make every block insert scan events.
 const QList<MigrationStep> kSteps{
@@ -140,9 +142,8 @@ MigrationResult checkSchema(const QSqlDatabase& db, const QList<MigrationStep>& 
     MigrationResult result;
     for (qsizetype i = 0; i < steps.size(); ++i) {
         if (steps.at(i).version != int(i) + 1) {
-            result.error = QStringLiteral("internal error: migration step %1 is numbered %2")
-                               .arg(i + 1)
-                               .arg(steps.at(i).version);
+            result.error =
+                QStringLiteral("internal error: migration step %1 is numbered %2").arg(i + 1).arg(steps.at(i).version);
             return result;
         }
     }
@@ -202,13 +203,15 @@ MigrationResult migrateSchema(const QSqlDatabase& db, const QList<MigrationStep>
         }
 
         const MigrationStep& step = steps.at(locked); // steps[i] produces version i + 1
-        bool ok = exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"), &error);
+        bool ok =
+            exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"), &error);
         for (const QLatin1String& sql : step.statements) {
             if (!ok) break;
             ok = exec(db, sql, &error);
         }
         if (ok) ok = exec(db, QStringLiteral("DELETE FROM schema_version"), &error);
-        if (ok) ok = exec(db, QStringLiteral("INSERT INTO schema_version(version) VALUES(%1)").arg(step.version), &error);
+        if (ok)
+            ok = exec(db, QStringLiteral("INSERT INTO schema_version(version) VALUES(%1)").arg(step.version), &error);
         if (ok) ok = exec(db, QStringLiteral("COMMIT"), &error);
         if (!ok) {
             rollback(db);

@@ -43,11 +43,11 @@ LogEvent makeEvent(qint64 batch, int index)
     QByteArray raw;
     raw.reserve(1200);
     raw += "{\"uuid\":\"" + uuid + "\",\"published\":" + QByteArray::number(published)
-        + ",\"eventType\":\"user.session.start\",\"actor\":{\"alternateId\":\"" + actor
-        + "\",\"type\":\"User\"},\"client\":{\"ipAddress\":\"" + ip + "\",\"userAgent\":{\"rawUserAgent\":"
-        + "\"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36\"}},"
-        + "\"outcome\":{\"result\":\"SUCCESS\"},\"debugContext\":{\"debugData\":{\"requestId\":\""
-        + QByteArray::number(published * 7919 + index, 36) + "\",\"padding\":\"" + QByteArray(700, 'x') + "\"}}}";
+           + ",\"eventType\":\"user.session.start\",\"actor\":{\"alternateId\":\"" + actor
+           + "\",\"type\":\"User\"},\"client\":{\"ipAddress\":\"" + ip + "\",\"userAgent\":{\"rawUserAgent\":"
+           + "\"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36\"}},"
+           + "\"outcome\":{\"result\":\"SUCCESS\"},\"debugContext\":{\"debugData\":{\"requestId\":\""
+           + QByteArray::number(published * 7919 + index, 36) + "\",\"padding\":\"" + QByteArray(700, 'x') + "\"}}}";
 
     EventBuilder b;
     b.set(LogEvent::Str::Uuid, std::string_view(uuid.constData(), size_t(uuid.size())));
@@ -106,7 +106,8 @@ int main(int argc, char** argv)
         ++batch;
         QList<LogEvent> events;
         events.reserve(batchSize);
-        for (int i = 0; i < batchSize; ++i) events.append(makeEvent(batch, i));
+        for (int i = 0; i < batchSize; ++i)
+            events.append(makeEvent(batch, i));
         const auto result = store.appendBatch(
             events, IngestCursor{source, QString::number(batch), QDateTime::currentMSecsSinceEpoch()});
         if (!result.ok || result.inserted != batchSize) {
