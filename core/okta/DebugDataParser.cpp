@@ -9,8 +9,10 @@ namespace {
 
 std::string_view trim(std::string_view s)
 {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -67,8 +69,8 @@ bool parseRisk(std::string_view text, RiskValue& out)
         if (eq == std::string_view::npos) return any;
         const std::string_view key = trim(inner.substr(pos, eq - pos));
         const size_t end = nextRiskKey(inner, eq + 1);
-        const std::string_view value
-            = trim(inner.substr(eq + 1, end == std::string_view::npos ? std::string_view::npos : end - eq - 1));
+        const std::string_view value =
+            trim(inner.substr(eq + 1, end == std::string_view::npos ? std::string_view::npos : end - eq - 1));
         if (key == "level") {
             out.level = value;
         } else if (key == "reasons") {

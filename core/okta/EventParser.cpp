@@ -4,10 +4,10 @@
 #include "core/okta/DebugDataParser.h"
 #include "core/okta/Timestamp.h"
 
-#include <simdjson.h>
-
 #include <array>
 #include <charconv>
+#include <cstring>
+#include <simdjson.h>
 
 namespace vigil::okta {
 
@@ -23,16 +23,29 @@ using Str = LogEvent::Str;
 
 namespace {
 
-// ASCII case-insensitive equality against a lower-case literal; length first because it rules out most keys.
-bool keyIs(std::string_view key, std::string_view lowerLiteral)
+// ASCII case-insensitive equality against a lower-case, letters-only literal (Panther lower-cases keys).
+// Runs ~60 times per event, so it compares eight bytes at a time: OR-ing 0x20 lower-cases a letter,
+// and a non-letter can never turn into a lower-case letter that way, so the comparison stays exact.
+inline bool sameLetters(std::string_view key, std::string_view lowerLiteral)
 {
-    if (key.size() != lowerLiteral.size()) return false;
-    for (size_t i = 0; i < key.size(); ++i) {
-        char c = key[i];
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-        if (c != lowerLiteral[i]) return false;
+    const size_t n = key.size();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 a, b;
+        std::memcpy(&a, key.data() + i, 8);
+        std::memcpy(&b, lowerLiteral.data() + i, 8);
+        if ((a | 0x2020202020202020ull) != b) return false;
+    }
+    for (; i < n; ++i) {
+        if ((key[i] | 0x20) != lowerLiteral[i]) return false;
     }
     return true;
+}
+
+// Most candidates differ in length: that test stays inline, the byte comparison does not.
+inline bool keyIs(std::string_view key, std::string_view lowerLiteral)
+{
+    return key.size() == lowerLiteral.size() && sameLetters(key, lowerLiteral);
 }
 
 const char* typeName(element_type t)
@@ -72,8 +85,10 @@ bool truthy(dom::element v)
     switch (v.type()) {
     case element_type::BOOL:
         return v.get_bool().value_unsafe();
-    case element_type::STRING:
-        return keyIs(v.get_string().value_unsafe(), "true");
+    case element_type::STRING: {
+        const std::string_view t = v.get_string().value_unsafe();
+        return t == "true" || t == "TRUE" || t == "True";
+    }
     default:
         return false;
     }
@@ -134,8 +149,9 @@ public:
             out = v.get_bool().value_unsafe() ? "true" : "false";
         } else if (t == element_type::INT64 || t == element_type::UINT64) {
             char buf[24];
-            const auto r = t == element_type::INT64 ? std::to_chars(buf, buf + sizeof buf, v.get_int64().value_unsafe())
-                                                    : std::to_chars(buf, buf + sizeof buf, v.get_uint64().value_unsafe());
+            const auto r = t == element_type::INT64
+                               ? std::to_chars(buf, buf + sizeof buf, v.get_int64().value_unsafe())
+                               : std::to_chars(buf, buf + sizeof buf, v.get_uint64().value_unsafe());
             out.assign(buf, r.ptr);
         } else {
             out = simdjson::minify(v);
@@ -521,7 +537,10 @@ public:
                 parseTargets(asArray(v));
             }
         }
-        const char* missing = !haveUuid ? "uuid" : !havePublished ? "published" : !haveEventType ? "eventType" : nullptr;
+        const char* missing = !haveUuid        ? "uuid"
+                              : !havePublished ? "published"
+                              : !haveEventType ? "eventType"
+                                               : nullptr;
         if (missing) {
             error = {RejectReason::MissingField, QString::fromLatin1(missing),
                      tr("missing required field '%1'").arg(QLatin1String(missing))};
@@ -535,13 +554,13 @@ public:
         builder.begin(json);
         dom::element doc;
         if (const simdjson::error_code err = parser.parse(json.data(), json.size(), false).get(doc)) {
-            error = {RejectReason::InvalidJson, {},
-                     tr("invalid JSON: %1").arg(QLatin1String(simdjson::error_message(err)))};
+            error = {
+                RejectReason::InvalidJson, {}, tr("invalid JSON: %1").arg(QLatin1String(simdjson::error_message(err)))};
             return false;
         }
         if (!doc.is_object()) {
-            error = {RejectReason::NotAnObject, {},
-                     tr("not a JSON object but %1").arg(QLatin1String(typeName(doc.type())))};
+            error = {
+                RejectReason::NotAnObject, {}, tr("not a JSON object but %1").arg(QLatin1String(typeName(doc.type())))};
             return false;
         }
         if (!parseObject(asObject(doc), error)) return false;

@@ -11,7 +11,8 @@
 
 namespace vigil::okta {
 
-enum class RejectReason : quint8 {
+enum class RejectReason : quint8
+{
     InvalidJson,
     NotAnObject,
     MissingField,

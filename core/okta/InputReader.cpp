@@ -3,9 +3,8 @@
 
 #include <QFile>
 
-#include <simdjson.h>
-
 #include <cstring>
+#include <simdjson.h>
 
 namespace vigil::okta {
 
@@ -21,7 +20,8 @@ bool isSpace(char c)
 size_t skipSpaceAndBom(const char* data, size_t size, size_t pos)
 {
     if (pos == 0 && size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) pos = 3;
-    while (pos < size && isSpace(data[pos])) ++pos;
+    while (pos < size && isSpace(data[pos]))
+        ++pos;
     return pos;
 }
 
@@ -130,8 +130,10 @@ void InputReader::readLines(const QString& sourceName, const char* data, size_t 
         const size_t end = nl ? size_t(nl - data) : size;
         size_t b = line == 1 ? skipSpaceAndBom(data, end, 0) : pos;
         size_t e = end;
-        while (b < e && isSpace(data[b])) ++b;
-        while (e > b && isSpace(data[e - 1])) --e;
+        while (b < e && isSpace(data[b]))
+            ++b;
+        while (e > b && isSpace(data[e - 1]))
+            --e;
         if (e > b) emitRecord(sourceName, line, std::string_view(data + b, e - b), capacity - b);
         pos = end + 1;
     }
@@ -162,7 +164,8 @@ void InputReader::readDocument(const QString& sourceName, const char* data, size
             } else {
                 json = element.raw_json_token();
             }
-            while (!json.empty() && isSpace(json.back())) json.remove_suffix(1);
+            while (!json.empty() && isSpace(json.back()))
+                json.remove_suffix(1);
             emitRecord(sourceName, elementLine, json, capacity - size_t(json.data() - data));
         }
     };

@@ -14,7 +14,7 @@ namespace vigil::okta {
 
 struct Rejection
 {
-    QString source; // file name or "stdin"
+    QString source;   // file name or "stdin"
     qint64 line = 0;  // 1-based line where the record starts
     qint64 index = 0; // 1-based record number in the input
     RejectReason reason = RejectReason::InvalidJson;
@@ -55,7 +55,13 @@ public:
     const ReadCounts& counts() const { return m_counts; }
 
 private:
-    enum class Form { Lines, Array, HookPayload, SingleObject };
+    enum class Form
+    {
+        Lines,
+        Array,
+        HookPayload,
+        SingleObject
+    };
     void readPadded(const QString& sourceName, const char* data, size_t size, size_t capacity);
     Form detectForm(const char* data, size_t size, size_t capacity);
     void readLines(const QString& sourceName, const char* data, size_t size, size_t capacity);

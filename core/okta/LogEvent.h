@@ -3,10 +3,10 @@
 
 #include <QByteArray>
 #include <QList>
-#include <QVarLengthArray>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include <cstdint>
 #include <string>
@@ -15,7 +15,8 @@
 namespace vigil::okta {
 
 // Okta `debugData.behaviors` / `securityContext.userBehaviors` names, as bits.
-enum class Behavior : quint16 {
+enum class Behavior : quint16
+{
     NewGeoLocation = 1 << 0,
     NewDevice = 1 << 1,
     NewIp = 1 << 2,
@@ -27,8 +28,19 @@ enum class Behavior : quint16 {
     NewAsn = 1 << 8,
 };
 
-enum class OktaRiskLevel : quint8 { None, Low, Medium, High };
-enum class TriState : quint8 { Unknown, False, True };
+enum class OktaRiskLevel : quint8
+{
+    None,
+    Low,
+    Medium,
+    High
+};
+enum class TriState : quint8
+{
+    Unknown,
+    False,
+    True
+};
 
 // One Okta System Log event, reduced to what detection and display need.
 //
@@ -40,7 +52,8 @@ enum class TriState : quint8 { Unknown, False, True };
 class LogEvent
 {
 public:
-    enum class Str : quint8 {
+    enum class Str : quint8
+    {
         Uuid,
         EventType,
         Severity,
@@ -176,7 +189,8 @@ public:
     void set(LogEvent::Str field, std::string_view value);
     // Appends to a field; consecutive appends to the same field join with `separator`.
     void append(LogEvent::Str field, std::string_view value, std::string_view separator);
-    void addTarget(std::string_view id, std::string_view type, std::string_view alternateId, std::string_view displayName);
+    void
+    addTarget(std::string_view id, std::string_view type, std::string_view alternateId, std::string_view displayName);
     void addIpChain(std::string_view ip);
     void setPublishedMs(qint64 ms) { m_event.m_publishedMs = ms; }
     void setGeolocation(double lat, double lon);
@@ -194,7 +208,10 @@ public:
 
 private:
     LogEvent::Span store(std::string_view value);
+    void reserveText(qsizetype bytes);
     LogEvent m_event;
+    char* m_buffer = nullptr; // m_event.m_text's bytes while building
+    qsizetype m_used = 0;
     const char* m_source = nullptr; // the raw JSON as the caller holds it
     size_t m_sourceSize = 0;
 };
