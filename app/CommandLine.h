@@ -7,7 +7,12 @@
 namespace vigil::app {
 
 // Exit codes shared by every headless command (the `vigil replay` contract).
-enum ExitCode { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+enum ExitCode
+{
+    ExitOk = 0,
+    ExitFailure = 1,
+    ExitUsage = 2
+};
 
 // The headless commands; anything else starts the console window.
 bool isHeadlessInvocation(int argc, char** argv);

@@ -3,13 +3,14 @@
 // then every event checked back after a reopen. Too slow for every commit, cheap before a release.
 #include "core/okta/InputReader.h"
 #include "core/store/SqliteEventStore.h"
-#include "support/TestSupport.h"
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <unordered_map>
+
+#include "support/TestSupport.h"
 
 using namespace vigil;
 
@@ -46,8 +47,8 @@ private slots:
             QList<okta::LogEvent> batch;
             qint64 inserted = 0, duplicates = 0;
             auto flush = [&] {
-                const store::AppendResult r
-                    = db.appendBatch(batch, store::IngestCursor{u"soak"_qs, QString::number(inserted), 0});
+                const store::AppendResult r =
+                    db.appendBatch(batch, store::IngestCursor{u"soak"_qs, QString::number(inserted), 0});
                 QVERIFY2(r.ok, qPrintable(r.error));
                 inserted += r.inserted;
                 duplicates += r.duplicates;
