@@ -50,6 +50,16 @@ public:
     static qint64 uuidKey(std::string_view uuid);
     static quint64 fnv1a64(std::string_view bytes);
 
+    // Width of the time buckets that lead the actor and IP indexes (see SqliteMigrations.cpp). Part of the
+    // file format, like uuidKey(): rows are found by the bucket computed from their `published`.
+    static constexpr qint64 kBucketMs = 15 * 60 * 1000;
+    // floor(publishedMs / kBucketMs), also for times before 1970.
+    static qint64 bucketOf(qint64 publishedMs)
+    {
+        const qint64 bucket = publishedMs / kBucketMs;
+        return publishedMs % kBucketMs < 0 ? bucket - 1 : bucket;
+    }
+
     QString path() const { return m_path; }
     bool isOpen() const { return m_handle != nullptr; }
 
@@ -67,6 +77,8 @@ public:
     std::optional<qint64> newestPublishedMs() const override;
     QList<QByteArray>
     eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const override;
+    // Stored events from one client IP in [fromMs, toMs), oldest first, as raw JSON (like eventsForActor()).
+    QList<QByteArray> eventsForIp(std::string_view ip, qint64 fromMs, qint64 toMs, int limit) const;
     qint64 sizeOnDisk() const override;
 
 private:
@@ -121,6 +133,14 @@ private:
     // Walks the uuid_key probe chain: nullopt when the uuid is not stored.
     std::optional<RawLocation> locate(std::string_view uuid) const;
     std::optional<QByteArray> readSlice(const RawLocation& where) const;
+    // eventsForActor() and eventsForIp(): `byBucket` selects one bucket's rows of one dictionary id.
+    QList<QByteArray> eventsByName(const Dictionary& dict,
+                                   sqlite3_stmt* byBucket,
+                                   std::string_view name,
+                                   qint64 fromMs,
+                                   qint64 toMs,
+                                   int limit) const;
+    QList<QByteArray> readRawEvents(const QList<RawLocation>& locations) const;
 
     QString m_path;
     UuidKeyFunction m_keyFunction;
@@ -139,6 +159,9 @@ private:
     sqlite3_stmt* m_readBlock = nullptr;
     sqlite3_stmt* m_upsertCursor = nullptr;
     sqlite3_stmt* m_actorEvents = nullptr;
+    sqlite3_stmt* m_ipEvents = nullptr;
+    sqlite3_stmt* m_nextBucket = nullptr;
+    sqlite3_stmt* m_newestPublished = nullptr;
     sqlite3_stmt* m_count = nullptr;
     sqlite3_stmt* m_dataVersion = nullptr;
 
