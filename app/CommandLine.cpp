@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
 
+#include "app/PolicyCommand.h"
 #include "app/ReplayCommand.h"
 
 #include <QCommandLineParser>
@@ -21,6 +22,7 @@ struct CommandInfo
 // Commands land here as their issues do (serve, report, audit, policy).
 constexpr CommandInfo kCommands[] = {
     {"replay", QT_TRANSLATE_NOOP("CommandLine", "Replay Okta System Log files through the pipeline, print a report")},
+    {"policy", QT_TRANSLATE_NOOP("CommandLine", "Check a risk policy file, or print the default policy")},
 };
 
 void printOut(const QString& text)
@@ -67,6 +69,7 @@ int CommandLine::runHeadless(const QStringList& arguments)
 {
     const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
     if (command == u"replay") return ReplayCommand::run(arguments.mid(1));
+    if (command == u"policy") return PolicyCommand::run(arguments.mid(1));
 
     // Top-level flags only from here on.
     QCommandLineParser parser;

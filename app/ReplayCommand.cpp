@@ -3,6 +3,7 @@
 
 #include "app/CommandLine.h"
 #include "core/pipeline/ReplayRunner.h"
+#include "core/risk/Policy.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -34,9 +35,13 @@ int ReplayCommand::run(const QStringList& arguments)
     const QCommandLineOption reportOption({u"r"_qs, u"report"_qs},
                                           tr("Where to write the JSON report ('-' for standard output, the default)."),
                                           tr("FILE"), u"-"_qs);
+    const QCommandLineOption policyOption(
+        {u"p"_qs, u"policy"_qs}, tr("The risk policy to apply (default: the built-in one; see 'vigil policy')."),
+        tr("FILE"));
     parser.addOption(help);
     parser.addOption(input);
     parser.addOption(reportOption);
+    parser.addOption(policyOption);
 
     auto usage = [&](const QString& problem) {
         printErr(tr("vigil replay: %1\n\n").arg(problem) + parser.helpText());
@@ -53,6 +58,15 @@ int ReplayCommand::run(const QStringList& arguments)
     }
     const QStringList inputs = parser.values(input);
     if (inputs.isEmpty()) return usage(tr("at least one --input FILE is required"));
+    // A bad policy is a usage error: nothing is read until the thresholds are right.
+    if (parser.isSet(policyOption)) {
+        QStringList errors;
+        if (!risk::Policy::fromFile(parser.value(policyOption), &errors)) {
+            for (const QString& e : errors)
+                printErr(tr("vigil replay: %1: %2\n").arg(parser.value(policyOption), e));
+            return ExitUsage;
+        }
+    }
 
     pipeline::ReplayRunner runner(
         [](const okta::Rejection& r) {

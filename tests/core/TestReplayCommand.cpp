@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Drives the real `vigil` binary the way an analyst or a script would, and checks the report contract
 // with the shared checker (tests/support/check-report.py).
-#include "support/TestConfig.h"
-#include "support/TestSupport.h"
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "support/TestConfig.h"
+#include "support/TestSupport.h"
 
 namespace {
 
@@ -34,11 +34,13 @@ Run runVigil(const QStringList& args, const QByteArray& stdinData = {})
             p.readAllStandardError()};
 }
 
-QByteArray failedSignIn(const QByteArray& uuid, const QByteArray& published, const QByteArray& user = "ann@corp.example")
+QByteArray
+failedSignIn(const QByteArray& uuid, const QByteArray& published, const QByteArray& user = "ann@corp.example")
 {
     return "{\"uuid\":\"" + uuid + "\",\"published\":\"" + published
            + "\",\"eventType\":\"user.session.start\",\"actor\":{\"alternateId\":\"" + user
-           + "\",\"type\":\"User\"},\"outcome\":{\"result\":\"FAILURE\",\"reason\":\"INVALID_CREDENTIALS\"},\"client\":{\"ipAddress\":\"203.0.113.7\"}}";
+           + "\",\"type\":\"User\"},\"outcome\":{\"result\":\"FAILURE\",\"reason\":\"INVALID_CREDENTIALS\"},\"client\":"
+             "{\"ipAddress\":\"203.0.113.7\"}}";
 }
 
 void writeFile(const QString& path, const QByteArray& data)
@@ -83,8 +85,9 @@ private slots:
     {
         // 8 lines: 5 distinct good events, 1 repeated uuid, 1 truncated line, 1 event without a published time,
         // and a blank line that is not a record at all.
-        const QByteArray input = failedSignIn("e1", "2024-05-01T10:00:00.000Z") + "\n" + failedSignIn("e2", "2024-05-01T10:00:05.000Z")
-                                 + "\n" + failedSignIn("e1", "2024-05-01T10:00:00.000Z") + "\n"
+        const QByteArray input = failedSignIn("e1", "2024-05-01T10:00:00.000Z") + "\n"
+                                 + failedSignIn("e2", "2024-05-01T10:00:05.000Z") + "\n"
+                                 + failedSignIn("e1", "2024-05-01T10:00:00.000Z") + "\n"
                                  + "{\"uuid\":\"e4\",\"published\":\"2024-05-01T10:" + "\n" + "\n"
                                  + "{\"uuid\":\"e5\",\"eventType\":\"user.session.start\"}" + "\n"
                                  + failedSignIn("e6", "2024-05-01T09:59:00.000Z") + "\n"
@@ -112,11 +115,11 @@ private slots:
 
     void severalInputsInEveryFormAndStdin()
     {
-        const QByteArray array = "[\n" + failedSignIn("a1", "2024-05-01T10:00:00Z") + ",\n" + failedSignIn("shared", "2024-05-01T10:00:01Z")
-                                 + "\n]\n";
+        const QByteArray array = "[\n" + failedSignIn("a1", "2024-05-01T10:00:00Z") + ",\n"
+                                 + failedSignIn("shared", "2024-05-01T10:00:01Z") + "\n]\n";
         const QByteArray hook = "{\"eventType\":\"com.okta.event_hook\",\"data\":{\"events\":["
-                                + failedSignIn("h1", "2024-05-01T10:00:02Z") + "," + failedSignIn("shared", "2024-05-01T10:00:01Z")
-                                + "]}}";
+                                + failedSignIn("h1", "2024-05-01T10:00:02Z") + ","
+                                + failedSignIn("shared", "2024-05-01T10:00:01Z") + "]}}";
         writeFile(path(u"page.json"_qs), array);
         writeFile(path(u"hook.json"_qs), hook);
         const Run r = runVigil({u"replay"_qs, u"--input"_qs, path(u"page.json"_qs), u"-i"_qs, path(u"hook.json"_qs),
@@ -136,8 +139,8 @@ private slots:
     {
         // One readable input is enough to report; none at all is exit code 1.
         writeFile(path(u"one.ndjson"_qs), failedSignIn("o1", "2024-05-01T10:00:00Z") + "\n");
-        Run r = runVigil({u"replay"_qs, u"--input"_qs, path(u"missing.ndjson"_qs), u"--input"_qs,
-                          path(u"one.ndjson"_qs)});
+        Run r =
+            runVigil({u"replay"_qs, u"--input"_qs, path(u"missing.ndjson"_qs), u"--input"_qs, path(u"one.ndjson"_qs)});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.err.contains("missing.ndjson"));
         QCOMPARE(counts(r.out).value(u"accepted").toInt(), 1);
@@ -179,6 +182,36 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("--input"));
         QVERIFY(r.out.contains("--report"));
+    }
+
+    void policyCheckNamesTheKey()
+    {
+        Run r = runVigil(
+            {u"policy"_qs, u"check"_qs, QStringLiteral(VIGIL_SOURCE_DIR "/resources/policy/default-policy.json")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("valid policy"));
+
+        writeFile(path(u"bad-policy.json"_qs),
+                  "{\"schema_version\":1,\"detections\":{\"brute_force\":{\"failures\":1}}}");
+        r = runVigil({u"policy"_qs, u"check"_qs, path(u"bad-policy.json"_qs)});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("detections.brute_force.failures: 1 is outside 2 to 1000"), r.err.constData());
+
+        // replay refuses to start on a bad policy, and runs on a good one
+        writeFile(path(u"one-event.ndjson"_qs), failedSignIn("p1", "2024-05-01T10:00:00Z") + "\n");
+        r = runVigil(
+            {u"replay"_qs, u"--input"_qs, path(u"one-event.ndjson"_qs), u"--policy"_qs, path(u"bad-policy.json"_qs)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        writeFile(path(u"good-policy.json"_qs), "{\"schema_version\":1,\"scoring\":{\"alert_threshold\":50}}");
+        r = runVigil(
+            {u"replay"_qs, u"--input"_qs, path(u"one-event.ndjson"_qs), u"--policy"_qs, path(u"good-policy.json"_qs)});
+        QCOMPARE(r.exitCode, 0);
+
+        r = runVigil({u"policy"_qs, u"defaults"_qs});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(r.out).object().contains(u"detections"));
+        QCOMPARE(runVigil({u"policy"_qs}).exitCode, 2);
     }
 
     void bundledSampleReplays()
