@@ -59,9 +59,12 @@ int ReplayCommand::run(const QStringList& arguments)
     const QStringList inputs = parser.values(input);
     if (inputs.isEmpty()) return usage(tr("at least one --input FILE is required"));
     // A bad policy is a usage error: nothing is read until the thresholds are right.
+    risk::Policy policy = risk::Policy::defaults();
     if (parser.isSet(policyOption)) {
         QStringList errors;
-        if (!risk::Policy::fromFile(parser.value(policyOption), &errors)) {
+        const std::optional<risk::Policy> loaded = risk::Policy::fromFile(parser.value(policyOption), &errors);
+        if (loaded) policy = *loaded;
+        if (!loaded) {
             for (const QString& e : errors)
                 printErr(tr("vigil replay: %1: %2\n").arg(parser.value(policyOption), e));
             return ExitUsage;
@@ -72,7 +75,7 @@ int ReplayCommand::run(const QStringList& arguments)
         [](const okta::Rejection& r) {
             printErr(tr("vigil replay: %1:%2: rejected: %3\n").arg(r.source).arg(r.line).arg(r.detail));
         },
-        [](const QString& error) { printErr(tr("vigil replay: %1\n").arg(error)); });
+        [](const QString& error) { printErr(tr("vigil replay: %1\n").arg(error)); }, policy);
     if (!runner.run(inputs)) {
         printErr(tr("vigil replay: no input could be read\n"));
         return ExitFailure;

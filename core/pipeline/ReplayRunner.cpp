@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pipeline/ReplayRunner.h"
 
+#include "core/risk/RiskEngine.h"
+
 #include <algorithm>
 #include <string>
 #include <unordered_set>
 
 namespace vigil::pipeline {
 
-ReplayRunner::ReplayRunner(RejectSink onReject, ErrorSink onError)
+ReplayRunner::ReplayRunner(RejectSink onReject, ErrorSink onError, risk::Policy policy)
     : m_onReject(std::move(onReject))
     , m_onError(std::move(onError))
+    , m_policy(std::move(policy))
 {
 }
 
@@ -44,6 +47,10 @@ bool ReplayRunner::run(const QStringList& inputs)
     std::stable_sort(events.begin(), events.end(), [](const okta::LogEvent& a, const okta::LogEvent& b) {
         return a.publishedMs() < b.publishedMs();
     });
+    risk::RiskEngine engine(m_policy);
+    for (const okta::LogEvent& e : std::as_const(events))
+        engine.process(e);
+    engine.fillReport(m_report);
     return m_inputsRead > 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/okta/InputReader.h"
 #include "core/report/Report.h"
+#include "core/risk/Policy.h"
 
 #include <QCoreApplication>
 #include <QStringList>
@@ -27,7 +28,7 @@ public:
     using RejectSink = std::function<void(const okta::Rejection&)>;
     using ErrorSink = std::function<void(const QString&)>;
 
-    ReplayRunner(RejectSink onReject, ErrorSink onError);
+    ReplayRunner(RejectSink onReject, ErrorSink onError, risk::Policy policy = risk::Policy::defaults());
 
     // Returns false when no input could be read at all.
     bool run(const QStringList& inputs);
@@ -37,6 +38,7 @@ public:
 private:
     RejectSink m_onReject;
     ErrorSink m_onError;
+    risk::Policy m_policy;
     report::Report m_report;
     int m_inputsRead = 0;
 };

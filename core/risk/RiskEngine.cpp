@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/risk/RiskEngine.h"
+
+#include "core/risk/Geo.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <cmath>
+
+namespace vigil::risk {
+
+using Str = okta::LogEvent::Str;
+
+namespace {
+
+QString qs(std::string_view v)
+{
+    return okta::LogEvent::qs(v);
+}
+
+bool isFailure(const okta::LogEvent& e)
+{
+    return e.outcomeResult() == "FAILURE";
+}
+
+bool isSuccess(const okta::LogEvent& e)
+{
+    return e.outcomeResult() == "SUCCESS" || e.outcomeResult() == "ALLOW";
+}
+
+// Primary (first-factor) authentications: a failure here is a wrong password or unknown user.
+bool isPrimaryAuthentication(std::string_view type)
+{
+    return type == "user.session.start" || type == "user.authentication.auth_via_AD_agent"
+           || type == "user.authentication.auth_via_LDAP_agent" || type == "user.authentication.auth_via_radius"
+           || type == "user.authentication.verify" || type == "user.authentication.authenticate";
+}
+
+bool isSignIn(std::string_view type)
+{
+    return type == "user.session.start" || type == "user.authentication.sso"
+           || type == "user.authentication.auth_via_mfa" || type == "user.authentication.verify";
+}
+
+// Browser family and OS, e.g. "CHROME on Mac OS X": a new one for a known user is a new device.
+QString deviceFamily(const okta::LogEvent& e)
+{
+    if (!e.has(Str::UserAgentBrowser) && !e.has(Str::UserAgentOs)) return {};
+    return qs(e.str(Str::UserAgentBrowser)) + QStringLiteral(" on ") + qs(e.str(Str::UserAgentOs));
+}
+
+void pruneWindow(std::deque<std::pair<qint64, QString>>& window, qint64 nowMs, qint64 spanMs)
+{
+    while (!window.empty() && window.front().first <= nowMs - spanMs)
+        window.pop_front();
+}
+
+QString minutes(qint64 ms)
+{
+    return QLocale().toString(std::max<qint64>(1, (ms + 59999) / 60000));
+}
+
+} // namespace
+
+RiskEngine::RiskEngine(Policy policy)
+    : m_policy(std::move(policy))
+    , m_halfLifeMs(m_policy.number(u"scoring.half_life_hours"_qs) * 3600000.0)
+    , m_alertThreshold(m_policy.number(u"scoring.alert_threshold"_qs))
+    , m_alwaysAlert(m_policy.strings(u"scoring.always_alert"_qs))
+{
+}
+
+bool RiskEngine::enabled(const QString& detection) const
+{
+    return m_policy.flag(u"detections."_qs + detection + u".enabled"_qs);
+}
+
+double RiskEngine::points(const QString& detection) const
+{
+    return m_policy.number(u"detections."_qs + detection + u".points"_qs);
+}
+
+qint64 RiskEngine::windowMs(const QString& detection) const
+{
+    return qint64(m_policy.number(u"detections."_qs + detection + u".window_minutes"_qs) * 60000.0);
+}
+
+QString RiskEngine::severityFor(double risk, const Policy& policy)
+{
+    if (risk >= policy.number(u"severity.critical"_qs)) return QStringLiteral("critical");
+    if (risk >= policy.number(u"severity.high"_qs)) return QStringLiteral("high");
+    if (risk >= policy.number(u"severity.medium"_qs)) return QStringLiteral("medium");
+    return QStringLiteral("low");
+}
+
+double RiskEngine::riskAt(const QString& user, qint64 atMs) const
+{
+    const auto it = m_users.constFind(user);
+    if (it == m_users.constEnd()) return 0;
+    double sum = 0;
+    for (const Contribution& c : it->contributions) {
+        if (c.atMs > atMs) continue;
+        sum += c.points * std::exp2(-double(atMs - c.atMs) / m_halfLifeMs);
+    }
+    return std::min(100.0, sum);
+}
+
+QList<Contribution> RiskEngine::contributions(const QString& user) const
+{
+    return m_users.value(user).contributions;
+}
+
+QList<Alert> RiskEngine::alerts() const
+{
+    return m_alerts;
+}
+
+QList<IpFinding> RiskEngine::ipFindings() const
+{
+    return m_ipFindings.values();
+}
+
+void RiskEngine::contribute(const QString& user,
+                            const okta::LogEvent& event,
+                            const QString& detection,
+                            double pts,
+                            const QString& reason,
+                            const QStringList& extraUuids)
+{
+    if (user.isEmpty() || pts <= 0) return;
+    UserState& state = m_users[user];
+    Contribution c{detection, pts, event.publishedMs(), reason, extraUuids};
+    const QString uuid = qs(event.uuid());
+    if (!c.eventUuids.contains(uuid)) c.eventUuids.append(uuid);
+    // Contributions older than ten half-lives weigh under 0.1%: drop them to bound memory.
+    const qint64 horizon = event.publishedMs() - qint64(10 * m_halfLifeMs);
+    state.contributions.removeIf([horizon](const Contribution& old) { return old.atMs < horizon; });
+    state.contributions.append(c);
+    if (!state.detections.contains(detection)) state.detections.append(detection);
+
+    const double risk = riskAt(user, event.publishedMs());
+    state.peakRisk = std::max(state.peakRisk, risk);
+    if (state.alertIndex < 0 && (risk >= m_alertThreshold || m_alwaysAlert.contains(detection))) {
+        Alert alert;
+        alert.id = QStringLiteral("alert-%1-%2").arg(event.publishedMs()).arg(m_alerts.size() + 1);
+        alert.user = user;
+        alert.openedAtMs = event.publishedMs();
+        // The alert carries what led to it, not only the detection that crossed the line.
+        for (const Contribution& earlier : state.contributions) {
+            if (!alert.detections.contains(earlier.detection)) alert.detections.append(earlier.detection);
+        }
+        state.alertIndex = int(m_alerts.size());
+        m_alerts.append(alert);
+    }
+    if (state.alertIndex >= 0) {
+        Alert& alert = m_alerts[state.alertIndex];
+        alert.lastSeenMs = event.publishedMs();
+        alert.peakRisk = std::max(alert.peakRisk, risk);
+        if (!alert.detections.contains(detection)) alert.detections.append(detection);
+        alert.events += int(c.eventUuids.size());
+    }
+}
+
+void RiskEngine::process(const okta::LogEvent& e)
+{
+    m_lastEventMs = std::max(m_lastEventMs, e.publishedMs());
+    const QString user = qs(e.actorAlternateId());
+    const std::string_view type = e.eventType();
+
+    if (isPrimaryAuthentication(type) && isFailure(e)) detectPrimaryFailure(user, e);
+    if (type == "system.push.send_factor_verify_push" || type == "user.mfa.okta_verify.deny_push"
+        || type == "user.authentication.auth_via_mfa") {
+        detectMfa(user, e);
+    }
+    if (isSignIn(type) && isSuccess(e)) detectSignIn(user, e);
+    detectThreat(user, e);
+    if (type == "user.account.privilege.grant" || type == "group.privilege.grant") detectPrivilegeGrant(e);
+}
+
+void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent& e)
+{
+    const qint64 now = e.publishedMs();
+    const QString uuid = qs(e.uuid());
+    if (!user.isEmpty() && enabled(u"brute_force"_qs)) {
+        UserState& state = m_users[user];
+        const qint64 span = windowMs(u"brute_force"_qs);
+        state.failures.emplace_back(now, uuid);
+        pruneWindow(state.failures, now, span);
+        const auto needed = size_t(m_policy.number(u"detections.brute_force.failures"_qs));
+        if (state.failures.size() >= needed && (state.lastBruteForceMs < 0 || now - state.lastBruteForceMs >= span)) {
+            state.lastBruteForceMs = now;
+            QStringList uuids;
+            for (const auto& f : state.failures)
+                uuids.append(f.second);
+            contribute(user, e, u"brute_force"_qs, points(u"brute_force"_qs),
+                       tr("%1 failed sign-ins in %2 min, the last from %3 (%4)")
+                           .arg(state.failures.size())
+                           .arg(minutes(now - state.failures.front().first))
+                           .arg(qs(e.clientIp()), qs(e.outcomeReason())),
+                       uuids);
+        }
+    }
+    const QString ip = qs(e.clientIp());
+    if (ip.isEmpty() || user.isEmpty() || !enabled(u"password_spray"_qs)) return;
+    IpState& ipState = m_ips[ip];
+    const qint64 span = windowMs(u"password_spray"_qs);
+    ipState.failures.emplace_back(now, user);
+    pruneWindow(ipState.failures, now, span);
+    QSet<QString> users;
+    for (const auto& f : ipState.failures)
+        users.insert(f.second);
+    if (users.size() < qsizetype(m_policy.number(u"detections.password_spray.distinct_users"_qs))) return;
+    IpFinding& finding = m_ipFindings[ip];
+    finding.ip = ip;
+    if (!finding.detections.contains(u"password_spray"_qs)) finding.detections.append(u"password_spray"_qs);
+    finding.usersTargeted.unite(users);
+    // Each targeted user is charged once per spraying IP: a small share, not an alert of their own.
+    for (const QString& target : std::as_const(users)) {
+        if (ipState.sprayedUsers.contains(target)) continue;
+        ipState.sprayedUsers.insert(target);
+        contribute(target, e, u"password_spray"_qs, points(u"password_spray"_qs),
+                   tr("targeted by a password spray from %1 (%2 accounts in %3 min)")
+                       .arg(ip)
+                       .arg(users.size())
+                       .arg(minutes(now - ipState.failures.front().first)));
+    }
+}
+
+void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
+{
+    if (user.isEmpty()) return;
+    UserState& state = m_users[user];
+    const qint64 now = e.publishedMs();
+    const QString uuid = qs(e.uuid());
+    const std::string_view type = e.eventType();
+    const bool pushSent = type == "system.push.send_factor_verify_push";
+    const bool pushDenied =
+        type == "user.mfa.okta_verify.deny_push"
+        || (type == "user.authentication.auth_via_mfa" && isFailure(e)
+            && (e.str(Str::Factor) == "OKTA_VERIFY_PUSH" || e.outcomeReason() == "INVALID_CREDENTIALS"));
+    const bool mfaSuccess = type == "user.authentication.auth_via_mfa" && isSuccess(e);
+
+    if (enabled(u"mfa_fatigue"_qs)) {
+        const qint64 span = windowMs(u"mfa_fatigue"_qs);
+        if (pushSent) state.pushesSent.emplace_back(now, uuid);
+        if (pushDenied) state.pushRejects.emplace_back(now, uuid);
+        pruneWindow(state.pushesSent, now, span);
+        pruneWindow(state.pushRejects, now, span);
+        const bool burst = state.pushRejects.size() >= size_t(m_policy.number(u"detections.mfa_fatigue.rejections"_qs))
+                           || state.pushesSent.size() >= size_t(m_policy.number(u"detections.mfa_fatigue.pushes"_qs));
+        if (burst && (pushSent || pushDenied) && (state.lastFatigueMs < 0 || now - state.lastFatigueMs >= span)) {
+            state.lastFatigueMs = now;
+            contribute(user, e, u"mfa_fatigue"_qs, points(u"mfa_fatigue"_qs),
+                       tr("%1 pushes sent and %2 rejected in %3 min")
+                           .arg(state.pushesSent.size())
+                           .arg(state.pushRejects.size())
+                           .arg(minutes(span)));
+        } else if (mfaSuccess && state.lastFatigueMs >= 0 && now - state.lastFatigueMs < span) {
+            contribute(user, e, u"mfa_fatigue"_qs, m_policy.number(u"detections.mfa_fatigue.success_after_points"_qs),
+                       tr("an MFA push was accepted right after a push burst: the user may have given in"));
+            state.lastFatigueMs = -1;
+        }
+    }
+    if (enabled(u"mfa_failure"_qs) && type == "user.authentication.auth_via_mfa" && isFailure(e) && !pushDenied
+        && state.lastPasswordOkMs >= 0 && now - state.lastPasswordOkMs <= windowMs(u"mfa_failure"_qs)) {
+        contribute(user, e, u"mfa_failure"_qs, points(u"mfa_failure"_qs),
+                   tr("MFA failed after a correct password from %1 (%2)").arg(qs(e.clientIp()), qs(e.outcomeReason())));
+    }
+}
+
+bool RiskEngine::isAnonymized(const okta::LogEvent& e) const
+{
+    if (e.isProxy() == okta::TriState::True || e.has(Str::Tunnels)) return true;
+    if (e.asNumber() >= 0
+        && m_policy.strings(u"detections.anonymizer.asns"_qs).contains(QString::number(e.asNumber()))) {
+        return true;
+    }
+    const QString isp = qs(e.str(Str::Isp)).toLower() + u' ' + qs(e.str(Str::AsOrg)).toLower();
+    const QStringList keywords = m_policy.strings(u"detections.anonymizer.isp_keywords"_qs);
+    return std::any_of(keywords.begin(), keywords.end(),
+                       [&isp](const QString& k) { return isp.contains(k.toLower()); });
+}
+
+bool RiskEngine::isHighRiskCountry(const QString& country) const
+{
+    const QStringList list = m_policy.strings(u"detections.geo_risk.high_risk_countries"_qs);
+    return std::any_of(list.begin(), list.end(), [&](const QString& c) { return sameCountry(c, country); });
+}
+
+bool RiskEngine::isAllowedCountry(const QString& country) const
+{
+    const QStringList list = m_policy.strings(u"detections.geo_risk.allowed_countries"_qs);
+    return list.isEmpty()
+           || std::any_of(list.begin(), list.end(), [&](const QString& c) { return sameCountry(c, country); });
+}
+
+void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
+{
+    if (user.isEmpty()) return;
+    UserState& state = m_users[user];
+    const qint64 now = e.publishedMs();
+    const std::string_view type = e.eventType();
+    if (type == "user.session.start") state.lastPasswordOkMs = now;
+    const QString country = qs(e.country());
+    const QString ip = qs(e.clientIp());
+    const bool anonymized = isAnonymized(e);
+
+    if (enabled(u"anonymizer"_qs) && anonymized && type != "user.authentication.sso") {
+        contribute(user, e, u"anonymizer"_qs, points(u"anonymizer"_qs),
+                   tr("signed in through an anonymizer from %1 (%2)")
+                       .arg(ip, e.has(Str::Tunnels) ? qs(e.str(Str::Tunnels)) : qs(e.str(Str::Isp))));
+    }
+    if (enabled(u"geo_risk"_qs) && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))) {
+        contribute(user, e, u"geo_risk"_qs, points(u"geo_risk"_qs),
+                   isHighRiskCountry(country)
+                       ? tr("signed in from %1, a high-risk country (%2)").arg(country, ip)
+                       : tr("signed in from %1, outside the allowed countries (%2)").arg(country, ip));
+    }
+
+    // New device: Okta's own verdict, or a fingerprint/browser family this user never used before.
+    const QString fingerprint = qs(e.str(Str::DeviceFingerprint));
+    const QString family = deviceFamily(e);
+    const bool hasBaseline =
+        state.signIns >= int(m_policy.number(u"detections.off_hours.min_signins"_qs))
+        && state.signInDays.size() >= qsizetype(m_policy.number(u"detections.off_hours.min_days"_qs));
+    const bool unseen = (!family.isEmpty() && !state.devices.contains(family));
+    if (enabled(u"new_device"_qs) && type == "user.session.start"
+        && (e.behaviorPositive(okta::Behavior::NewDevice) || (hasBaseline && unseen))) {
+        contribute(user, e, u"new_device"_qs, points(u"new_device"_qs),
+                   tr("first sign-in from %1 (%2)")
+                       .arg(family.isEmpty() ? tr("a new device") : family,
+                            e.behaviorPositive(okta::Behavior::NewDevice) ? tr("Okta: New Device") : ip));
+    }
+    if (!fingerprint.isEmpty()) state.devices.insert(fingerprint);
+    if (!family.isEmpty()) state.devices.insert(family);
+
+    // Impossible travel between consecutive successful primary sign-ins with a location.
+    if (type == "user.session.start" && e.hasGeolocation()) {
+        SignIn current{
+            now,       e.latitude(), e.longitude(), true, ip, e.asNumber(), placeName(qs(e.str(Str::City)), country),
+            anonymized};
+        if (enabled(u"impossible_travel"_qs) && state.hasLastSignIn && state.lastSignIn.hasGeo) {
+            const SignIn& last = state.lastSignIn;
+            const double km = greatCircleKm(last.lat, last.lon, current.lat, current.lon);
+            const double hours = std::max(double(now - last.atMs), 60000.0) / 3600000.0;
+            const double speed = km / hours;
+            const bool sameNetwork = last.ip == current.ip || (last.asn >= 0 && last.asn == current.asn);
+            if (km > m_policy.number(u"detections.impossible_travel.min_distance_km"_qs)
+                && speed > m_policy.number(u"detections.impossible_travel.max_speed_kmh"_qs) && !sameNetwork
+                && !last.anonymized && !current.anonymized) {
+                const QLocale locale;
+                contribute(user, e, u"impossible_travel"_qs, points(u"impossible_travel"_qs),
+                           tr("%1 → %2: %3 km in %4 min (%5 km/h)")
+                               .arg(last.place, current.place, locale.toString(qRound64(km)), minutes(now - last.atMs),
+                                    locale.toString(qRound64(speed))));
+            }
+        }
+        state.lastSignIn = current;
+        state.hasLastSignIn = true;
+    }
+    if (type == "user.session.start") {
+        ++state.signIns;
+        state.signInDays.insert(now / 86400000);
+    }
+}
+
+void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
+{
+    if (!enabled(u"threat_insight"_qs)) return;
+    const bool detected = e.eventType() == "security.threat.detected";
+    if (!detected && !e.threatSuspected() && e.riskLevel() != okta::OktaRiskLevel::High) return;
+    const QString ip = qs(e.clientIp());
+    if (detected && !ip.isEmpty()) {
+        IpFinding& finding = m_ipFindings[ip];
+        finding.ip = ip;
+        if (!finding.detections.contains(u"threat_insight"_qs)) finding.detections.append(u"threat_insight"_qs);
+    }
+    // ThreatInsight verdicts on unauthenticated traffic carry no user; those stay IP findings.
+    if (user.isEmpty() || e.str(Str::ActorType) == "SystemPrincipal") return;
+    QString why;
+    if (detected) {
+        why = tr("Okta ThreatInsight flagged %1: %2").arg(ip, qs(e.outcomeReason()));
+    } else if (e.threatSuspected()) {
+        why = tr("Okta ThreatInsight suspects the request from %1").arg(ip);
+    } else {
+        why = tr("Okta rated the sign-in risk HIGH (%1)").arg(e.riskReasons().join(u", "));
+    }
+    contribute(user, e, u"threat_insight"_qs, points(u"threat_insight"_qs), why);
+}
+
+void RiskEngine::detectPrivilegeGrant(const okta::LogEvent& e)
+{
+    if (!enabled(u"privilege_grant"_qs) || !isSuccess(e)) return;
+    for (qsizetype i = 0; i < e.targetCount(); ++i) {
+        const okta::LogEvent::TargetView t = e.target(i);
+        if (t.type != "User") continue;
+        contribute(qs(t.alternateId), e, u"privilege_grant"_qs, points(u"privilege_grant"_qs),
+                   tr("admin privileges granted by %1").arg(qs(e.actorAlternateId())));
+    }
+}
+
+void RiskEngine::fillReport(report::Report& report) const
+{
+    QStringList users = m_users.keys();
+    users.sort();
+    for (const QString& user : users) {
+        const UserState& state = m_users[user];
+        if (state.detections.isEmpty()) continue;
+        report.users.append({user, riskAt(user, m_lastEventMs), state.peakRisk, state.detections});
+    }
+    // Highest risk first: what an analyst reads first.
+    std::stable_sort(
+        report.users.begin(), report.users.end(),
+        [](const report::UserVerdict& a, const report::UserVerdict& b) { return a.peakRisk > b.peakRisk; });
+    QStringList ips = m_ipFindings.keys();
+    ips.sort();
+    for (const QString& ip : ips) {
+        const IpFinding& f = m_ipFindings[ip];
+        report.ips.append({ip, f.detections, int(f.usersTargeted.size())});
+    }
+    for (const Alert& a : m_alerts) {
+        report.alerts.append(
+            {a.id, a.user, severityFor(a.peakRisk, m_policy), a.peakRisk, a.detections, a.openedAtMs, a.events});
+    }
+}
+
+} // namespace vigil::risk

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/okta/LogEvent.h"
+#include "core/report/Report.h"
+#include "core/risk/Policy.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+
+namespace vigil::risk {
+
+// One reason a user's risk went up, in words an analyst can check.
+struct Contribution
+{
+    QString detection; // an id from detectionIds()
+    double points = 0;
+    qint64 atMs = 0; // event time
+    QString reason;
+    QStringList eventUuids;
+};
+
+struct Alert
+{
+    QString id;
+    QString user;
+    qint64 openedAtMs = 0;
+    qint64 lastSeenMs = 0;
+    double peakRisk = 0;
+    QStringList detections;
+    int events = 0;
+};
+
+struct IpFinding
+{
+    QString ip;
+    QStringList detections;
+    QSet<QString> usersTargeted;
+};
+
+// The risk engine: events in (in `published` order), explainable contributions and alerts out.
+//
+// Pure: no I/O and no wall clock. Everything runs in event time, so replaying last week's log gives
+// the verdicts the live console gave. Not thread-safe; the pipeline owns one per core thread.
+class RiskEngine
+{
+    Q_DECLARE_TR_FUNCTIONS(RiskEngine)
+
+public:
+    explicit RiskEngine(Policy policy = Policy::defaults());
+
+    void process(const okta::LogEvent& event);
+
+    // The user's risk at `atMs` (event time): the capped, decayed sum of their contributions.
+    double riskAt(const QString& user, qint64 atMs) const;
+    QList<Contribution> contributions(const QString& user) const;
+    QList<Alert> alerts() const;
+    QList<IpFinding> ipFindings() const;
+    qint64 lastEventMs() const { return m_lastEventMs; }
+
+    // Fills the report's users, ips and alerts (as of the last event processed).
+    void fillReport(report::Report& report) const;
+
+    static QString severityFor(double risk, const Policy& policy);
+
+private:
+    struct SignIn
+    {
+        qint64 atMs = 0;
+        double lat = 0, lon = 0;
+        bool hasGeo = false;
+        QString ip;
+        qint64 asn = -1;
+        QString place;
+        bool anonymized = false;
+    };
+
+    struct UserState
+    {
+        QList<Contribution> contributions;
+        double peakRisk = 0;
+        QStringList detections;
+        std::deque<std::pair<qint64, QString>> failures;    // primary auth failures (ms, uuid)
+        std::deque<std::pair<qint64, QString>> pushesSent;  // Okta Verify pushes
+        std::deque<std::pair<qint64, QString>> pushRejects; // denied pushes
+        qint64 lastBruteForceMs = -1;
+        qint64 lastFatigueMs = -1;
+        qint64 lastPasswordOkMs = -1;
+        SignIn lastSignIn;
+        bool hasLastSignIn = false;
+        QSet<QString> devices;   // fingerprints and browser families seen
+        QSet<qint64> signInDays; // for the baseline
+        int signIns = 0;
+        int alertIndex = -1;
+    };
+
+    struct IpState
+    {
+        std::deque<std::pair<qint64, QString>> failures; // (ms, user)
+        QSet<QString> sprayedUsers;                      // users already charged for this IP
+        qint64 lastSprayMs = -1;
+    };
+
+    void contribute(const QString& user,
+                    const okta::LogEvent& event,
+                    const QString& detection,
+                    double points,
+                    const QString& reason,
+                    const QStringList& extraUuids = {});
+    bool enabled(const QString& detection) const;
+    double points(const QString& detection) const;
+    qint64 windowMs(const QString& detection) const;
+
+    void detectPrimaryFailure(const QString& user, const okta::LogEvent& e);
+    void detectMfa(const QString& user, const okta::LogEvent& e);
+    void detectSignIn(const QString& user, const okta::LogEvent& e);
+    void detectThreat(const QString& user, const okta::LogEvent& e);
+    void detectPrivilegeGrant(const okta::LogEvent& e);
+    bool isAnonymized(const okta::LogEvent& e) const;
+    bool isHighRiskCountry(const QString& country) const;
+    bool isAllowedCountry(const QString& country) const;
+
+    Policy m_policy;
+    double m_halfLifeMs;
+    double m_alertThreshold;
+    QStringList m_alwaysAlert;
+    QHash<QString, UserState> m_users;
+    QHash<QString, IpState> m_ips;
+    QHash<QString, IpFinding> m_ipFindings;
+    QList<Alert> m_alerts;
+    qint64 m_lastEventMs = 0;
+};
+
+} // namespace vigil::risk

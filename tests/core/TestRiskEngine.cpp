@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Each detection with a positive case and the near-misses an analyst would not want paged for.
+// Events are written as Okta JSON and go through the real parser.
+#include "core/okta/EventParser.h"
+#include "core/okta/Timestamp.h"
+#include "core/risk/Geo.h"
+#include "core/risk/RiskEngine.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace vigil;
+using risk::RiskEngine;
+
+namespace {
+
+constexpr qint64 kT0 = 1767261600000; // 2026-01-01T10:00:00Z
+constexpr qint64 kMinute = 60000;
+
+struct Place
+{
+    const char* city;
+    const char* country;
+    double lat, lon;
+    const char* ip;
+    int asn;
+};
+
+const Place kNewYork{"New York", "United States", 40.7157, -74.0, "198.51.100.10", 7922};
+const Place kLondon{"London", "United Kingdom", 51.5164, -0.093, "81.2.69.160", 2856};
+const Place kMoscow{"Moscow", "Russia", 55.7522, 37.6156, "5.8.18.1", 8359};
+const Place kToronto{"Toronto", "Canada", 43.6567, -79.34, "142.126.158.61", 577};
+
+int g_sequence = 0;
+
+QJsonObject baseEvent(const QString& type, const QString& user, qint64 atMs, const QString& result)
+{
+    QJsonObject e{{u"uuid"_qs, QStringLiteral("u-%1").arg(++g_sequence)},
+                  {u"published"_qs, okta::formatTimestampMs(atMs)},
+                  {u"eventType"_qs, type},
+                  {u"actor"_qs, QJsonObject{{u"alternateId"_qs, user}, {u"type"_qs, u"User"_qs}}},
+                  {u"outcome"_qs, QJsonObject{{u"result"_qs, result}}}};
+    return e;
+}
+
+void at(QJsonObject& e, const Place& p, bool proxy = false)
+{
+    e.insert(u"client"_qs,
+             QJsonObject{{u"ipAddress"_qs, QString::fromLatin1(p.ip)},
+                         {u"userAgent"_qs, QJsonObject{{u"browser"_qs, u"CHROME"_qs}, {u"os"_qs, u"Mac OS X"_qs}}},
+                         {u"geographicalContext"_qs,
+                          QJsonObject{{u"city"_qs, QString::fromLatin1(p.city)},
+                                      {u"country"_qs, QString::fromLatin1(p.country)},
+                                      {u"geolocation"_qs, QJsonObject{{u"lat"_qs, p.lat}, {u"lon"_qs, p.lon}}}}}});
+    e.insert(u"securityContext"_qs, QJsonObject{{u"asNumber"_qs, p.asn}, {u"isProxy"_qs, proxy}});
+}
+
+okta::LogEvent parse(const QJsonObject& o)
+{
+    static okta::EventParser parser;
+    const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    okta::LogEvent e;
+    okta::ParseError err;
+    if (!parser.parse({json.constData(), size_t(json.size())}, e, err))
+        qFatal("test event: %s", qPrintable(err.detail));
+    return e;
+}
+
+okta::LogEvent failedSignIn(const QString& user, qint64 atMs, const Place& p = kLondon)
+{
+    QJsonObject e = baseEvent(u"user.session.start"_qs, user, atMs, u"FAILURE"_qs);
+    e.insert(u"outcome"_qs, QJsonObject{{u"result"_qs, u"FAILURE"_qs}, {u"reason"_qs, u"INVALID_CREDENTIALS"_qs}});
+    at(e, p);
+    return parse(e);
+}
+
+okta::LogEvent signIn(const QString& user, qint64 atMs, const Place& p, bool proxy = false, bool newDevice = false)
+{
+    QJsonObject e = baseEvent(u"user.session.start"_qs, user, atMs, u"SUCCESS"_qs);
+    at(e, p, proxy);
+    if (newDevice) {
+        e.insert(u"debugContext"_qs,
+                 QJsonObject{
+                     {u"debugData"_qs, QJsonObject{{u"behaviors"_qs, u"{New Device=POSITIVE, New IP=NEGATIVE}"_qs}}}});
+    }
+    return parse(e);
+}
+
+QStringList detectionsOf(const RiskEngine& engine, const QString& user)
+{
+    QStringList out;
+    for (const risk::Contribution& c : engine.contributions(user)) {
+        if (!out.contains(c.detection)) out << c.detection;
+    }
+    return out;
+}
+
+} // namespace
+
+class TestRiskEngine : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void bruteForce_data()
+    {
+        QTest::addColumn<QList<qint64>>("failuresAtMinutes");
+        QTest::addColumn<bool>("fires");
+        QTest::newRow("three-in-two-minutes") << QList<qint64>{0, 1, 2} << true;
+        QTest::newRow("eight-in-three-minutes") << QList<qint64>{0, 0, 1, 1, 2, 2, 3, 3} << true;
+        QTest::newRow("two-failures") << QList<qint64>{0, 1} << false;
+        QTest::newRow("three-over-fifteen-minutes") << QList<qint64>{0, 7, 15} << false;
+    }
+
+    void bruteForce()
+    {
+        QFETCH(QList<qint64>, failuresAtMinutes);
+        QFETCH(bool, fires);
+        RiskEngine engine;
+        for (qint64 m : failuresAtMinutes)
+            engine.process(failedSignIn(u"bruce@corp.example"_qs, kT0 + m * kMinute));
+        engine.process(signIn(u"bruce@corp.example"_qs, kT0 + 16 * kMinute, kLondon));
+        QCOMPARE(detectionsOf(engine, u"bruce@corp.example"_qs).contains(u"brute_force"), fires);
+        if (fires) {
+            const risk::Contribution c = engine.contributions(u"bruce@corp.example"_qs).first();
+            QVERIFY2(c.reason.contains(u"failed sign-ins"), qPrintable(c.reason));
+            QVERIFY(c.eventUuids.size() >= 3);
+        }
+    }
+
+    void passwordSprayIsAnIpFinding()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 6; ++i) {
+            engine.process(failedSignIn(QStringLiteral("user%1@corp.example").arg(i), kT0 + i * kMinute, kMoscow));
+        }
+        const QList<risk::IpFinding> ips = engine.ipFindings();
+        QCOMPARE(ips.size(), 1);
+        QCOMPARE(ips.first().ip, u"5.8.18.1"_qs);
+        QCOMPARE(ips.first().usersTargeted.size(), 6);
+        QVERIFY(detectionsOf(engine, u"user0@corp.example"_qs).contains(u"password_spray"));
+        // A small share each, not an alert per targeted user.
+        QVERIFY(engine.alerts().isEmpty());
+        QVERIFY(engine.riskAt(u"user0@corp.example"_qs, kT0 + 6 * kMinute) < 20);
+    }
+
+    void fourUsersIsNotASpray()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 4; ++i) {
+            engine.process(failedSignIn(QStringLiteral("user%1@corp.example").arg(i), kT0 + i * kMinute, kMoscow));
+        }
+        QVERIFY(engine.ipFindings().isEmpty());
+    }
+
+    void impossibleTravel_data()
+    {
+        QTest::addColumn<qint64>("minutesApart");
+        QTest::addColumn<bool>("proxyBothSides");
+        QTest::addColumn<bool>("fires");
+        QTest::newRow("new-york-london-40-min") << qint64(40) << false << true;
+        QTest::newRow("ten-hour-flight") << qint64(600) << false << false;
+        QTest::newRow("vpn-on-both-sides") << qint64(40) << true << false;
+    }
+
+    void impossibleTravel()
+    {
+        QFETCH(qint64, minutesApart);
+        QFETCH(bool, proxyBothSides);
+        QFETCH(bool, fires);
+        RiskEngine engine;
+        engine.process(signIn(u"ivan@corp.example"_qs, kT0, kNewYork, proxyBothSides));
+        engine.process(signIn(u"ivan@corp.example"_qs, kT0 + minutesApart * kMinute, kLondon, proxyBothSides));
+        const QStringList found = detectionsOf(engine, u"ivan@corp.example"_qs);
+        QCOMPARE(found.contains(u"impossible_travel"), fires);
+        if (proxyBothSides) QVERIFY(found.contains(u"anonymizer"));
+        if (fires) {
+            const QString reason = engine.contributions(u"ivan@corp.example"_qs).last().reason;
+            QVERIFY2(reason.contains(u"New York") && reason.contains(u"London") && reason.contains(u"km/h"),
+                     qPrintable(reason));
+        }
+    }
+
+    void greatCircleDistance()
+    {
+        // New York to London is about 5,570 km.
+        const double km = risk::greatCircleKm(kNewYork.lat, kNewYork.lon, kLondon.lat, kLondon.lon);
+        QVERIFY2(km > 5500 && km < 5650, qPrintable(QString::number(km)));
+    }
+
+    void geoRisk()
+    {
+        RiskEngine engine;
+        engine.process(signIn(u"a@corp.example"_qs, kT0, kMoscow));
+        engine.process(signIn(u"b@corp.example"_qs, kT0, kToronto));
+        QVERIFY(detectionsOf(engine, u"a@corp.example"_qs).contains(u"geo_risk"));
+        QVERIFY(!detectionsOf(engine, u"b@corp.example"_qs).contains(u"geo_risk"));
+
+        QStringList errors;
+        const auto usOnly = risk::Policy::fromJson(
+            R"({"schema_version":1,"detections":{"geo_risk":{"allowed_countries":["US","United Kingdom"]}}})", &errors);
+        QVERIFY2(usOnly, qPrintable(errors.join(u'\n')));
+        RiskEngine strict(*usOnly);
+        strict.process(signIn(u"b@corp.example"_qs, kT0, kToronto));
+        strict.process(signIn(u"c@corp.example"_qs, kT0, kNewYork));
+        strict.process(signIn(u"d@corp.example"_qs, kT0, kLondon));
+        QVERIFY(detectionsOf(strict, u"b@corp.example"_qs).contains(u"geo_risk"));
+        QVERIFY(!detectionsOf(strict, u"c@corp.example"_qs).contains(u"geo_risk"));
+        QVERIFY(!detectionsOf(strict, u"d@corp.example"_qs).contains(u"geo_risk"));
+    }
+
+    void mfaFatigue()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 5; ++i) {
+            engine.process(parse(baseEvent(u"system.push.send_factor_verify_push"_qs, u"mia@corp.example"_qs,
+                                           kT0 + i * kMinute, u"SUCCESS"_qs)));
+        }
+        QVERIFY(detectionsOf(engine, u"mia@corp.example"_qs).contains(u"mfa_fatigue"));
+        const double before = engine.riskAt(u"mia@corp.example"_qs, kT0 + 5 * kMinute);
+        engine.process(parse(baseEvent(u"user.authentication.auth_via_mfa"_qs, u"mia@corp.example"_qs,
+                                       kT0 + 6 * kMinute, u"SUCCESS"_qs)));
+        QVERIFY2(engine.riskAt(u"mia@corp.example"_qs, kT0 + 6 * kMinute) > before + 10,
+                 "a push accepted after the burst must weigh more");
+
+        RiskEngine quiet;
+        for (int i = 0; i < 4; ++i) {
+            quiet.process(parse(baseEvent(u"system.push.send_factor_verify_push"_qs, u"mia@corp.example"_qs,
+                                          kT0 + i * 3 * kMinute, u"SUCCESS"_qs)));
+        }
+        QVERIFY(detectionsOf(quiet, u"mia@corp.example"_qs).isEmpty());
+    }
+
+    void threatInsightAlwaysAlerts()
+    {
+        RiskEngine engine;
+        QJsonObject e = baseEvent(u"user.session.start"_qs, u"t@corp.example"_qs, kT0, u"SUCCESS"_qs);
+        at(e, kLondon);
+        e.insert(u"debugContext"_qs, QJsonObject{{u"debugData"_qs, QJsonObject{{u"threatSuspected"_qs, u"true"_qs}}}});
+        engine.process(parse(e));
+        QCOMPARE(engine.alerts().size(), 1);
+        QCOMPARE(engine.alerts().first().user, u"t@corp.example"_qs);
+        QVERIFY(engine.alerts().first().detections.contains(u"threat_insight"));
+    }
+
+    void privilegeGrantGoesToTheTarget()
+    {
+        RiskEngine engine;
+        QJsonObject e = baseEvent(u"user.account.privilege.grant"_qs, u"admin@corp.example"_qs, kT0, u"SUCCESS"_qs);
+        e.insert(u"target"_qs,
+                 QJsonArray{QJsonObject{{u"type"_qs, u"User"_qs}, {u"alternateId"_qs, u"newadmin@corp.example"_qs}}});
+        engine.process(parse(e));
+        QCOMPARE(engine.alerts().size(), 1);
+        QCOMPARE(engine.alerts().first().user, u"newadmin@corp.example"_qs);
+        QVERIFY(detectionsOf(engine, u"admin@corp.example"_qs).isEmpty());
+    }
+
+    void newDeviceNeedsOktaOrABaseline()
+    {
+        RiskEngine engine;
+        engine.process(signIn(u"n@corp.example"_qs, kT0, kToronto, false, true));
+        QVERIFY(detectionsOf(engine, u"n@corp.example"_qs).contains(u"new_device"));
+        // A user with no history: an unknown browser is not news.
+        RiskEngine fresh;
+        fresh.process(signIn(u"m@corp.example"_qs, kT0, kToronto));
+        QVERIFY(detectionsOf(fresh, u"m@corp.example"_qs).isEmpty());
+    }
+
+    void riskDecaysWithHalfLife()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 3; ++i)
+            engine.process(failedSignIn(u"d@corp.example"_qs, kT0 + i * kMinute));
+        const qint64 fired = kT0 + 2 * kMinute;
+        const double now = engine.riskAt(u"d@corp.example"_qs, fired);
+        QVERIFY(now > 0);
+        QCOMPARE(qRound(engine.riskAt(u"d@corp.example"_qs, fired + 4 * 60 * kMinute) * 100), qRound(now * 50));
+    }
+
+    void alertOpensAtThresholdAndOthersJoin()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 3; ++i)
+            engine.process(failedSignIn(u"j@corp.example"_qs, kT0 + i * kMinute, kMoscow));
+        QCOMPARE(engine.alerts().size(), 1); // 45 points >= 40
+        engine.process(signIn(u"j@corp.example"_qs, kT0 + 5 * kMinute, kMoscow));
+        QCOMPARE(engine.alerts().size(), 1); // one open alert per user
+        const risk::Alert alert = engine.alerts().first();
+        QVERIFY(alert.detections.contains(u"brute_force"));
+        QVERIFY(alert.detections.contains(u"geo_risk"));
+        QVERIFY(alert.peakRisk >= 60);
+        QCOMPARE(RiskEngine::severityFor(alert.peakRisk, risk::Policy::defaults()), u"high"_qs);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRiskEngine)
+#include "TestRiskEngine.moc"
