@@ -176,6 +176,88 @@ void RiskEngine::process(const okta::LogEvent& e)
     if (isSignIn(type) && isSuccess(e)) detectSignIn(user, e);
     detectThreat(user, e);
     if (type == "user.account.privilege.grant" || type == "group.privilege.grant") detectPrivilegeGrant(e);
+    if (type == "user.mfa.factor.reset_all" || type == "user.mfa.factor.deactivate") detectFactorReset(e);
+    detectSessionHijack(user, e);
+}
+
+bool RiskEngine::hasBaseline(const UserState& state) const
+{
+    return state.signIns >= int(m_policy.number(u"detections.off_hours.min_signins"_qs))
+           && state.signInDays.size() >= qsizetype(m_policy.number(u"detections.off_hours.min_days"_qs));
+}
+
+void RiskEngine::detectFactorReset(const okta::LogEvent& e)
+{
+    if (!enabled(u"factor_reset"_qs) || !isSuccess(e)) return;
+    // The user whose factors changed is the target; a self-service reset has none, so the actor.
+    QString user;
+    for (qsizetype i = 0; i < e.targetCount() && user.isEmpty(); ++i) {
+        if (e.target(i).type == "User") user = qs(e.target(i).alternateId);
+    }
+    if (user.isEmpty()) user = qs(e.actorAlternateId());
+    if (!user.isEmpty()) m_users[user].factorResetMs = e.publishedMs();
+}
+
+void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& e)
+{
+    if (!enabled(u"session_hijack"_qs) || user.isEmpty() || !isSuccess(e) || !e.has(Str::ClientIp)) return;
+    const std::string_view session = e.str(Str::ExternalSessionId);
+    QString key;
+    if (!session.empty() && session != "unknown") {
+        key = u"s:"_qs + qs(session);
+    } else if (e.has(Str::DtHash)) {
+        key = u"d:"_qs + qs(e.str(Str::DtHash));
+    } else {
+        return;
+    }
+    const QString ip = qs(e.clientIp());
+    const QString browser = qs(e.str(Str::UserAgentBrowser));
+    const auto it = m_sessions.find(key);
+    if (it == m_sessions.end()) {
+        m_sessions.insert(key, {user, ip, e.asNumber(), browser, e.publishedMs(), false});
+        return;
+    }
+    SessionOrigin& origin = *it;
+    if (origin.flagged || origin.user != user || origin.ip == ip) return;
+    const bool otherNetwork = origin.asn >= 0 && e.asNumber() >= 0 && origin.asn != e.asNumber();
+    const bool otherBrowser = !origin.browser.isEmpty() && !browser.isEmpty() && origin.browser != browser;
+    if (!otherNetwork && !otherBrowser) return;
+    origin.flagged = true;
+    contribute(user, e, u"session_hijack"_qs, points(u"session_hijack"_qs),
+               tr("session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later")
+                   .arg(origin.ip)
+                   .arg(origin.asn)
+                   .arg(origin.browser, ip)
+                   .arg(e.asNumber())
+                   .arg(browser, minutes(e.publishedMs() - origin.atMs)));
+}
+
+void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state)
+{
+    if (!enabled(u"off_hours"_qs) || !e.hasGeolocation()) return;
+    // Local solar time from the sign-in's longitude: close enough for "is this a usual hour".
+    const qint64 localMs = e.publishedMs() + qint64(std::lround(e.longitude() / 15.0)) * 3600000;
+    const int hour = int((localMs / 3600000) % 24 + 24) % 24;
+    const int weekday = int(((localMs / 86400000) % 7 + 7 + 3) % 7); // 0 = Monday (1970-01-01 was a Thursday)
+    bool unusual = false;
+    QString why;
+    if (hasBaseline(state)) {
+        // Learned hours: no sign-in within an hour either side of this one.
+        const int around = state.localHours[size_t((hour + 23) % 24)] + state.localHours[size_t(hour)]
+                           + state.localHours[size_t((hour + 1) % 24)];
+        unusual = around == 0;
+        why = tr("signed in at %1:00 local time, outside this user's usual hours").arg(hour);
+    } else {
+        static const QStringList kDays{u"Mon"_qs, u"Tue"_qs, u"Wed"_qs, u"Thu"_qs, u"Fri"_qs, u"Sat"_qs, u"Sun"_qs};
+        const bool workday = m_policy.strings(u"business_hours.weekdays"_qs).contains(kDays.at(weekday));
+        unusual = !workday || hour < int(m_policy.number(u"business_hours.start_hour"_qs))
+                  || hour >= int(m_policy.number(u"business_hours.end_hour"_qs));
+        why = tr("signed in at %1:00 local time on %2, outside business hours (no baseline yet)")
+                  .arg(hour)
+                  .arg(QLocale().dayName(weekday + 1));
+    }
+    if (unusual) contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
+    ++state.localHours[size_t(hour)];
 }
 
 void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent& e)
@@ -321,12 +403,20 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     // New device: Okta's own verdict, or a fingerprint/browser family this user never used before.
     const QString fingerprint = qs(e.str(Str::DeviceFingerprint));
     const QString family = deviceFamily(e);
-    const bool hasBaseline =
-        state.signIns >= int(m_policy.number(u"detections.off_hours.min_signins"_qs))
-        && state.signInDays.size() >= qsizetype(m_policy.number(u"detections.off_hours.min_days"_qs));
-    const bool unseen = (!family.isEmpty() && !state.devices.contains(family));
+    const bool baseline = hasBaseline(state);
+    const bool unseen = !family.isEmpty() && !state.devices.contains(family);
+    const bool newDevice = e.behaviorPositive(okta::Behavior::NewDevice) || (!state.devices.isEmpty() && unseen);
+    const bool newCountry = !country.isEmpty() && !state.countries.isEmpty() && !state.countries.contains(country);
+    const qint64 resetWindow = qint64(m_policy.number(u"detections.factor_reset.window_hours"_qs) * 3600000.0);
+    if (enabled(u"factor_reset"_qs) && state.factorResetMs >= 0 && (newDevice || newCountry)
+        && now - state.factorResetMs <= resetWindow) {
+        contribute(user, e, u"factor_reset"_qs, points(u"factor_reset"_qs),
+                   tr("factors were reset %1 min earlier, then a sign-in from %2")
+                       .arg(minutes(now - state.factorResetMs), newCountry ? country : tr("a new device")));
+        state.factorResetMs = -1;
+    }
     if (enabled(u"new_device"_qs) && type == "user.session.start"
-        && (e.behaviorPositive(okta::Behavior::NewDevice) || (hasBaseline && unseen))) {
+        && (e.behaviorPositive(okta::Behavior::NewDevice) || (baseline && unseen))) {
         contribute(user, e, u"new_device"_qs, points(u"new_device"_qs),
                    tr("first sign-in from %1 (%2)")
                        .arg(family.isEmpty() ? tr("a new device") : family,
@@ -359,7 +449,9 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
         state.lastSignIn = current;
         state.hasLastSignIn = true;
     }
+    if (!country.isEmpty()) state.countries.insert(country);
     if (type == "user.session.start") {
+        detectOffHours(user, e, state);
         ++state.signIns;
         state.signInDays.insert(now / 86400000);
     }

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <deque>
 
 namespace vigil::risk {
@@ -94,10 +95,24 @@ private:
         qint64 lastPasswordOkMs = -1;
         SignIn lastSignIn;
         bool hasLastSignIn = false;
-        QSet<QString> devices;   // fingerprints and browser families seen
-        QSet<qint64> signInDays; // for the baseline
+        QSet<QString> devices;                // fingerprints and browser families seen
+        QSet<QString> countries;              // countries signed in from
+        QSet<qint64> signInDays;              // for the baseline
+        std::array<quint16, 24> localHours{}; // sign-ins per local hour of day
         int signIns = 0;
+        qint64 factorResetMs = -1;
         int alertIndex = -1;
+    };
+
+    // How a session (externalSessionId or dtHash) began: later use from elsewhere is a hijack sign.
+    struct SessionOrigin
+    {
+        QString user;
+        QString ip;
+        qint64 asn = -1;
+        QString browser;
+        qint64 atMs = 0;
+        bool flagged = false;
     };
 
     struct IpState
@@ -122,6 +137,10 @@ private:
     void detectSignIn(const QString& user, const okta::LogEvent& e);
     void detectThreat(const QString& user, const okta::LogEvent& e);
     void detectPrivilegeGrant(const okta::LogEvent& e);
+    void detectFactorReset(const okta::LogEvent& e);
+    void detectSessionHijack(const QString& user, const okta::LogEvent& e);
+    void detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state);
+    bool hasBaseline(const UserState& state) const;
     bool isAnonymized(const okta::LogEvent& e) const;
     bool isHighRiskCountry(const QString& country) const;
     bool isAllowedCountry(const QString& country) const;
@@ -132,6 +151,7 @@ private:
     QStringList m_alwaysAlert;
     QHash<QString, UserState> m_users;
     QHash<QString, IpState> m_ips;
+    QHash<QString, SessionOrigin> m_sessions;
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;
     qint64 m_lastEventMs = 0;

@@ -265,7 +265,78 @@ private slots:
         // A user with no history: an unknown browser is not news.
         RiskEngine fresh;
         fresh.process(signIn(u"m@corp.example"_qs, kT0, kToronto));
-        QVERIFY(detectionsOf(fresh, u"m@corp.example"_qs).isEmpty());
+        QVERIFY(!detectionsOf(fresh, u"m@corp.example"_qs).contains(u"new_device"));
+    }
+
+    void sessionHijack_data()
+    {
+        QTest::addColumn<QString>("secondIp");
+        QTest::addColumn<int>("secondAsn");
+        QTest::addColumn<QString>("secondBrowser");
+        QTest::addColumn<bool>("fires");
+        QTest::newRow("other-asn") << "185.220.101.47" << 60729 << "CHROME" << true;
+        QTest::newRow("other-browser-same-asn") << "198.51.100.99" << 7922 << "FIREFOX" << true;
+        QTest::newRow("same-asn-same-browser") << "198.51.100.99" << 7922 << "CHROME" << false; // DHCP renewal
+        QTest::newRow("same-ip") << "198.51.100.10" << 7922 << "FIREFOX" << false;
+    }
+
+    void sessionHijack()
+    {
+        QFETCH(QString, secondIp);
+        QFETCH(int, secondAsn);
+        QFETCH(QString, secondBrowser);
+        QFETCH(bool, fires);
+        RiskEngine engine;
+        auto sso = [&](qint64 atMs, const QString& ip, int asn, const QString& browser) {
+            QJsonObject e = baseEvent(u"user.authentication.sso"_qs, u"sam@corp.example"_qs, atMs, u"SUCCESS"_qs);
+            e.insert(u"client"_qs,
+                     QJsonObject{{u"ipAddress"_qs, ip}, {u"userAgent"_qs, QJsonObject{{u"browser"_qs, browser}}}});
+            e.insert(u"securityContext"_qs, QJsonObject{{u"asNumber"_qs, asn}});
+            e.insert(u"authenticationContext"_qs, QJsonObject{{u"externalSessionId"_qs, u"idxSESSION1"_qs}});
+            return parse(e);
+        };
+        engine.process(sso(kT0, u"198.51.100.10"_qs, 7922, u"CHROME"_qs));
+        engine.process(sso(kT0 + 20 * kMinute, secondIp, secondAsn, secondBrowser));
+        QCOMPARE(detectionsOf(engine, u"sam@corp.example"_qs).contains(u"session_hijack"), fires);
+    }
+
+    void factorResetThenNewCountry()
+    {
+        RiskEngine engine;
+        engine.process(signIn(u"f@corp.example"_qs, kT0 - 60 * kMinute, kToronto));
+        QJsonObject reset = baseEvent(u"user.mfa.factor.reset_all"_qs, u"helpdesk@corp.example"_qs, kT0, u"SUCCESS"_qs);
+        reset.insert(u"target"_qs,
+                     QJsonArray{QJsonObject{{u"type"_qs, u"User"_qs}, {u"alternateId"_qs, u"f@corp.example"_qs}}});
+        engine.process(parse(reset));
+        engine.process(signIn(u"f@corp.example"_qs, kT0 + 30 * kMinute, kToronto)); // same place: nothing
+        QVERIFY(!detectionsOf(engine, u"f@corp.example"_qs).contains(u"factor_reset"));
+        engine.process(signIn(u"f@corp.example"_qs, kT0 + 90 * kMinute, kLondon));
+        QVERIFY(detectionsOf(engine, u"f@corp.example"_qs).contains(u"factor_reset"));
+        // A reset more than a day before does not count.
+        RiskEngine later;
+        later.process(signIn(u"g@corp.example"_qs, kT0 - 60 * kMinute, kToronto));
+        reset.insert(u"target"_qs,
+                     QJsonArray{QJsonObject{{u"type"_qs, u"User"_qs}, {u"alternateId"_qs, u"g@corp.example"_qs}}});
+        later.process(parse(reset));
+        later.process(signIn(u"g@corp.example"_qs, kT0 + 25 * 60 * kMinute, kLondon));
+        QVERIFY(!detectionsOf(later, u"g@corp.example"_qs).contains(u"factor_reset"));
+    }
+
+    void offHoursLearnsTheUsersHours()
+    {
+        RiskEngine engine;
+        // Toronto is UTC-5: 14:00 UTC is 09:00 local. Five working days of 9 o'clock sign-ins build a baseline.
+        const qint64 monday = 1767571200000 + 14 * 60 * kMinute; // 2026-01-05 14:00 UTC
+        for (int day = 0; day < 5; ++day)
+            engine.process(signIn(u"o@corp.example"_qs, monday + day * 1440 * kMinute, kToronto));
+        QVERIFY(!detectionsOf(engine, u"o@corp.example"_qs).contains(u"off_hours"));
+        engine.process(signIn(u"o@corp.example"_qs, monday + 5 * 1440 * kMinute + 60 * kMinute, kToronto)); // 10:00
+        QVERIFY(!detectionsOf(engine, u"o@corp.example"_qs).contains(u"off_hours"));
+        engine.process(
+            signIn(u"o@corp.example"_qs, monday + 6 * 1440 * kMinute - 11 * 60 * kMinute, kToronto)); // 22:00
+        QVERIFY(detectionsOf(engine, u"o@corp.example"_qs).contains(u"off_hours"));
+        const QString reason = engine.contributions(u"o@corp.example"_qs).last().reason;
+        QVERIFY2(reason.contains(u"usual hours"), qPrintable(reason));
     }
 
     void riskDecaysWithHalfLife()
