@@ -3,6 +3,7 @@
 
 #include "core/risk/Geo.h"
 
+#include <QJsonObject>
 #include <QLocale>
 
 #include <algorithm>
@@ -65,25 +66,46 @@ QString minutes(qint64 ms)
 
 RiskEngine::RiskEngine(Policy policy)
     : m_policy(std::move(policy))
-    , m_halfLifeMs(m_policy.number(u"scoring.half_life_hours"_qs) * 3600000.0)
-    , m_alertThreshold(m_policy.number(u"scoring.alert_threshold"_qs))
-    , m_alwaysAlert(m_policy.strings(u"scoring.always_alert"_qs))
+    , m_halfLifeMs(num(u"scoring.half_life_hours"_qs) * 3600000.0)
+    , m_alertThreshold(num(u"scoring.alert_threshold"_qs))
+    , m_alwaysAlert(list(u"scoring.always_alert"_qs))
 {
+    // Policy lookups walk JSON by path: read each detection's settings once, not per event.
+    for (const QString& id : detectionIds()) {
+        const QString base = u"detections."_qs + id + u'.';
+        const QJsonObject section = m_policy.json().value(u"detections").toObject().value(id).toObject();
+        m_detections.insert(id, {m_policy.flag(base + u"enabled"_qs), m_policy.number(base + u"points"_qs),
+                                 qint64(section.value(u"window_minutes").toDouble() * 60000.0)});
+    }
 }
 
 bool RiskEngine::enabled(const QString& detection) const
 {
-    return m_policy.flag(u"detections."_qs + detection + u".enabled"_qs);
+    return m_detections.value(detection).enabled;
 }
 
 double RiskEngine::points(const QString& detection) const
 {
-    return m_policy.number(u"detections."_qs + detection + u".points"_qs);
+    return m_detections.value(detection).points;
 }
 
 qint64 RiskEngine::windowMs(const QString& detection) const
 {
-    return qint64(m_policy.number(u"detections."_qs + detection + u".window_minutes"_qs) * 60000.0);
+    return m_detections.value(detection).windowMs;
+}
+
+double RiskEngine::num(const QString& path) const
+{
+    auto it = m_numbers.constFind(path);
+    if (it == m_numbers.constEnd()) it = m_numbers.insert(path, m_policy.number(path));
+    return *it;
+}
+
+const QStringList& RiskEngine::list(const QString& path) const
+{
+    auto it = m_lists.constFind(path);
+    if (it == m_lists.constEnd()) it = m_lists.insert(path, m_policy.strings(path));
+    return *it;
 }
 
 QString RiskEngine::severityFor(double risk, const Policy& policy)
@@ -182,8 +204,8 @@ void RiskEngine::process(const okta::LogEvent& e)
 
 bool RiskEngine::hasBaseline(const UserState& state) const
 {
-    return state.signIns >= int(m_policy.number(u"detections.off_hours.min_signins"_qs))
-           && state.signInDays.size() >= qsizetype(m_policy.number(u"detections.off_hours.min_days"_qs));
+    return state.signIns >= int(num(u"detections.off_hours.min_signins"_qs))
+           && state.signInDays.size() >= qsizetype(num(u"detections.off_hours.min_days"_qs));
 }
 
 void RiskEngine::detectFactorReset(const okta::LogEvent& e)
@@ -212,9 +234,16 @@ void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& 
     }
     const QString ip = qs(e.clientIp());
     const QString browser = qs(e.str(Str::UserAgentBrowser));
+    // Okta sessions live at most a day by default: older origins are forgotten to bound memory.
+    constexpr qint64 kSessionLifetimeMs = 24 * 3600000;
+    while (!m_sessionOrder.empty() && m_sessionOrder.front().first < e.publishedMs() - kSessionLifetimeMs) {
+        m_sessions.remove(m_sessionOrder.front().second);
+        m_sessionOrder.pop_front();
+    }
     const auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
         m_sessions.insert(key, {user, ip, e.asNumber(), browser, e.publishedMs(), false});
+        m_sessionOrder.emplace_back(e.publishedMs(), key);
         return;
     }
     SessionOrigin& origin = *it;
@@ -249,9 +278,9 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
         why = tr("signed in at %1:00 local time, outside this user's usual hours").arg(hour);
     } else {
         static const QStringList kDays{u"Mon"_qs, u"Tue"_qs, u"Wed"_qs, u"Thu"_qs, u"Fri"_qs, u"Sat"_qs, u"Sun"_qs};
-        const bool workday = m_policy.strings(u"business_hours.weekdays"_qs).contains(kDays.at(weekday));
-        unusual = !workday || hour < int(m_policy.number(u"business_hours.start_hour"_qs))
-                  || hour >= int(m_policy.number(u"business_hours.end_hour"_qs));
+        const bool workday = list(u"business_hours.weekdays"_qs).contains(kDays.at(weekday));
+        unusual = !workday || hour < int(num(u"business_hours.start_hour"_qs))
+                  || hour >= int(num(u"business_hours.end_hour"_qs));
         why = tr("signed in at %1:00 local time on %2, outside business hours (no baseline yet)")
                   .arg(hour)
                   .arg(QLocale().dayName(weekday + 1));
@@ -269,7 +298,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
         const qint64 span = windowMs(u"brute_force"_qs);
         state.failures.emplace_back(now, uuid);
         pruneWindow(state.failures, now, span);
-        const auto needed = size_t(m_policy.number(u"detections.brute_force.failures"_qs));
+        const auto needed = size_t(num(u"detections.brute_force.failures"_qs));
         if (state.failures.size() >= needed && (state.lastBruteForceMs < 0 || now - state.lastBruteForceMs >= span)) {
             state.lastBruteForceMs = now;
             QStringList uuids;
@@ -292,7 +321,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     QSet<QString> users;
     for (const auto& f : ipState.failures)
         users.insert(f.second);
-    if (users.size() < qsizetype(m_policy.number(u"detections.password_spray.distinct_users"_qs))) return;
+    if (users.size() < qsizetype(num(u"detections.password_spray.distinct_users"_qs))) return;
     IpFinding& finding = m_ipFindings[ip];
     finding.ip = ip;
     if (!finding.detections.contains(u"password_spray"_qs)) finding.detections.append(u"password_spray"_qs);
@@ -329,8 +358,8 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
         if (pushDenied) state.pushRejects.emplace_back(now, uuid);
         pruneWindow(state.pushesSent, now, span);
         pruneWindow(state.pushRejects, now, span);
-        const bool burst = state.pushRejects.size() >= size_t(m_policy.number(u"detections.mfa_fatigue.rejections"_qs))
-                           || state.pushesSent.size() >= size_t(m_policy.number(u"detections.mfa_fatigue.pushes"_qs));
+        const bool burst = state.pushRejects.size() >= size_t(num(u"detections.mfa_fatigue.rejections"_qs))
+                           || state.pushesSent.size() >= size_t(num(u"detections.mfa_fatigue.pushes"_qs));
         if (burst && (pushSent || pushDenied) && (state.lastFatigueMs < 0 || now - state.lastFatigueMs >= span)) {
             state.lastFatigueMs = now;
             contribute(user, e, u"mfa_fatigue"_qs, points(u"mfa_fatigue"_qs),
@@ -339,7 +368,7 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
                            .arg(state.pushRejects.size())
                            .arg(minutes(span)));
         } else if (mfaSuccess && state.lastFatigueMs >= 0 && now - state.lastFatigueMs < span) {
-            contribute(user, e, u"mfa_fatigue"_qs, m_policy.number(u"detections.mfa_fatigue.success_after_points"_qs),
+            contribute(user, e, u"mfa_fatigue"_qs, num(u"detections.mfa_fatigue.success_after_points"_qs),
                        tr("an MFA push was accepted right after a push burst: the user may have given in"));
             state.lastFatigueMs = -1;
         }
@@ -354,27 +383,26 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
 bool RiskEngine::isAnonymized(const okta::LogEvent& e) const
 {
     if (e.isProxy() == okta::TriState::True || e.has(Str::Tunnels)) return true;
-    if (e.asNumber() >= 0
-        && m_policy.strings(u"detections.anonymizer.asns"_qs).contains(QString::number(e.asNumber()))) {
+    if (e.asNumber() >= 0 && list(u"detections.anonymizer.asns"_qs).contains(QString::number(e.asNumber()))) {
         return true;
     }
     const QString isp = qs(e.str(Str::Isp)).toLower() + u' ' + qs(e.str(Str::AsOrg)).toLower();
-    const QStringList keywords = m_policy.strings(u"detections.anonymizer.isp_keywords"_qs);
+    const QStringList& keywords = list(u"detections.anonymizer.isp_keywords"_qs);
     return std::any_of(keywords.begin(), keywords.end(),
                        [&isp](const QString& k) { return isp.contains(k.toLower()); });
 }
 
 bool RiskEngine::isHighRiskCountry(const QString& country) const
 {
-    const QStringList list = m_policy.strings(u"detections.geo_risk.high_risk_countries"_qs);
-    return std::any_of(list.begin(), list.end(), [&](const QString& c) { return sameCountry(c, country); });
+    const QStringList& countries = list(u"detections.geo_risk.high_risk_countries"_qs);
+    return std::any_of(countries.begin(), countries.end(), [&](const QString& c) { return sameCountry(c, country); });
 }
 
 bool RiskEngine::isAllowedCountry(const QString& country) const
 {
-    const QStringList list = m_policy.strings(u"detections.geo_risk.allowed_countries"_qs);
-    return list.isEmpty()
-           || std::any_of(list.begin(), list.end(), [&](const QString& c) { return sameCountry(c, country); });
+    const QStringList& allowed = list(u"detections.geo_risk.allowed_countries"_qs);
+    return allowed.isEmpty()
+           || std::any_of(allowed.begin(), allowed.end(), [&](const QString& c) { return sameCountry(c, country); });
 }
 
 void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
@@ -407,7 +435,7 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     const bool unseen = !family.isEmpty() && !state.devices.contains(family);
     const bool newDevice = e.behaviorPositive(okta::Behavior::NewDevice) || (!state.devices.isEmpty() && unseen);
     const bool newCountry = !country.isEmpty() && !state.countries.isEmpty() && !state.countries.contains(country);
-    const qint64 resetWindow = qint64(m_policy.number(u"detections.factor_reset.window_hours"_qs) * 3600000.0);
+    const qint64 resetWindow = qint64(num(u"detections.factor_reset.window_hours"_qs) * 3600000.0);
     if (enabled(u"factor_reset"_qs) && state.factorResetMs >= 0 && (newDevice || newCountry)
         && now - state.factorResetMs <= resetWindow) {
         contribute(user, e, u"factor_reset"_qs, points(u"factor_reset"_qs),
@@ -436,9 +464,9 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
             const double hours = std::max(double(now - last.atMs), 60000.0) / 3600000.0;
             const double speed = km / hours;
             const bool sameNetwork = last.ip == current.ip || (last.asn >= 0 && last.asn == current.asn);
-            if (km > m_policy.number(u"detections.impossible_travel.min_distance_km"_qs)
-                && speed > m_policy.number(u"detections.impossible_travel.max_speed_kmh"_qs) && !sameNetwork
-                && !last.anonymized && !current.anonymized) {
+            if (km > num(u"detections.impossible_travel.min_distance_km"_qs)
+                && speed > num(u"detections.impossible_travel.max_speed_kmh"_qs) && !sameNetwork && !last.anonymized
+                && !current.anonymized) {
                 const QLocale locale;
                 contribute(user, e, u"impossible_travel"_qs, points(u"impossible_travel"_qs),
                            tr("%1 → %2: %3 km in %4 min (%5 km/h)")

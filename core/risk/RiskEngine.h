@@ -128,6 +128,14 @@ private:
                     double points,
                     const QString& reason,
                     const QStringList& extraUuids = {});
+    struct DetectionSettings
+    {
+        bool enabled = false;
+        double points = 0;
+        qint64 windowMs = 0;
+    };
+    double num(const QString& path) const;
+    const QStringList& list(const QString& path) const;
     bool enabled(const QString& detection) const;
     double points(const QString& detection) const;
     qint64 windowMs(const QString& detection) const;
@@ -146,12 +154,16 @@ private:
     bool isAllowedCountry(const QString& country) const;
 
     Policy m_policy;
+    QHash<QString, DetectionSettings> m_detections;
+    mutable QHash<QString, double> m_numbers;
+    mutable QHash<QString, QStringList> m_lists;
     double m_halfLifeMs;
     double m_alertThreshold;
     QStringList m_alwaysAlert;
     QHash<QString, UserState> m_users;
     QHash<QString, IpState> m_ips;
     QHash<QString, SessionOrigin> m_sessions;
+    std::deque<std::pair<qint64, QString>> m_sessionOrder; // to forget sessions past Okta's maximum lifetime
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;
     qint64 m_lastEventMs = 0;
