@@ -26,6 +26,14 @@ std::optional<EncodedBlock> RawBlockWriter::encode()
 
 namespace RawBlockCodec {
 
+namespace {
+
+// LZ4's speed/ratio knob (1 is LZ4_compress_default). Compression was ~18% of the store's CPU per event;
+// 4 cut that by about half for ~2% more bytes per event on synthetic Okta events. Decoding is unaffected.
+constexpr int kAcceleration = 4;
+
+} // namespace
+
 std::optional<EncodedBlock> encode(QByteArrayView input, QByteArray& scratch)
 {
     if (input.size() > LZ4_MAX_INPUT_SIZE || input.size() > kMaxRawBlockSize) return std::nullopt;
@@ -33,7 +41,8 @@ std::optional<EncodedBlock> encode(QByteArrayView input, QByteArray& scratch)
     const int bound = LZ4_compressBound(inputSize);
     // resize() on a reserved buffer keeps its allocation; the bytes are overwritten by LZ4.
     if (scratch.size() < bound) scratch.resize(bound);
-    const int written = inputSize == 0 ? 0 : LZ4_compress_default(input.data(), scratch.data(), inputSize, bound);
+    const int written =
+        inputSize == 0 ? 0 : LZ4_compress_fast(input.data(), scratch.data(), inputSize, bound, kAcceleration);
     if (written > 0 && written < inputSize) {
         return EncodedBlock{RawCodec::Lz4Block, input.size(), QByteArrayView(scratch.constData(), written)};
     }

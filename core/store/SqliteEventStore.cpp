@@ -197,7 +197,7 @@ bool SqliteEventStore::open(QString* error)
             QStringLiteral("PRAGMA page_size = %1").arg(kPageSize),
             QStringLiteral("PRAGMA journal_mode = WAL"),
             QStringLiteral("PRAGMA synchronous = NORMAL"),
-            QString::fromLatin1(qgetenv("FK").isEmpty() ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF"),
+            QStringLiteral("PRAGMA foreign_keys = ON"),
             // Measured with 1,000-event batches of Okta events: 16 MiB beat 64 MiB by ~10%, because every page
             // a growing cache adds costs a malloc and page faults, while the pages each batch writes to (index
             // tails, dictionaries) are few.
@@ -313,10 +313,27 @@ bool SqliteEventStore::loadDictionary(Dictionary& dict, QString* error)
 
 void SqliteEventStore::finalizeStatements()
 {
-    for (sqlite3_stmt** stmt :
-         {&m_begin, &m_commit, &m_rollback, &m_nextBlockId, &m_insertEvent, &m_findByKey, &m_insertBlock, &m_readBlock,
-          &m_upsertCursor, &m_actorEvents, &m_ipEvents, &m_nextBucket, &m_newestPublished, &m_count, &m_dataVersion, &m_eventTypes.insert, &m_eventTypes.select,
-          &m_actors.insert, &m_actors.select, &m_ips.insert, &m_ips.select}) {
+    for (sqlite3_stmt** stmt : {&m_begin,
+                                &m_commit,
+                                &m_rollback,
+                                &m_nextBlockId,
+                                &m_insertEvent,
+                                &m_findByKey,
+                                &m_insertBlock,
+                                &m_readBlock,
+                                &m_upsertCursor,
+                                &m_actorEvents,
+                                &m_ipEvents,
+                                &m_nextBucket,
+                                &m_newestPublished,
+                                &m_count,
+                                &m_dataVersion,
+                                &m_eventTypes.insert,
+                                &m_eventTypes.select,
+                                &m_actors.insert,
+                                &m_actors.select,
+                                &m_ips.insert,
+                                &m_ips.select}) {
         sqlite3_finalize(*stmt); // a no-op on nullptr
         *stmt = nullptr;
     }
@@ -676,12 +693,8 @@ QList<QByteArray> SqliteEventStore::eventsForIp(std::string_view ip, qint64 from
     return eventsByName(m_ips, m_ipEvents, ip, fromMs, toMs, limit);
 }
 
-QList<QByteArray> SqliteEventStore::eventsByName(const Dictionary& dict,
-                                                 sqlite3_stmt* byBucket,
-                                                 std::string_view name,
-                                                 qint64 fromMs,
-                                                 qint64 toMs,
-                                                 int limit) const
+QList<QByteArray> SqliteEventStore::eventsByName(
+    const Dictionary& dict, sqlite3_stmt* byBucket, std::string_view name, qint64 fromMs, qint64 toMs, int limit) const
 {
     if (!isOpen() || name.empty() || limit == 0 || fromMs >= toMs) return {};
 

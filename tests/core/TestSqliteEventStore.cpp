@@ -172,6 +172,14 @@ QByteArray readFile(const QString& path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+QList<QByteArray> uuidsOf(const QList<QByteArray>& raws)
+{
+    QList<QByteArray> out;
+    for (const QByteArray& raw : raws)
+        out.append(QJsonDocument::fromJson(raw).object().value(u"uuid").toString().toUtf8());
+    return out;
+}
+
 qint64 constantKey(std::string_view)
 {
     return 42;
@@ -201,6 +209,10 @@ private slots:
     void storesAndReadsBack();
     void newestPublished();
     void eventsForActor();
+    void eventsForActorAcrossBuckets();
+    void eventsFarApartInTime();
+    void bucketOf();
+    void newFilesUse64KiBPages();
     void duplicates_data();
     void duplicates();
     void uuidKey_data();
@@ -378,12 +390,6 @@ void TestSqliteEventStore::eventsForActor()
     QVERIFY(store.appendBatch(first).ok);
     QVERIFY(store.appendBatch(second).ok);
 
-    const auto uuidsOf = [](const QList<QByteArray>& raws) {
-        QList<QByteArray> out;
-        for (const QByteArray& raw : raws)
-            out.append(QJsonDocument::fromJson(raw).object().value(u"uuid").toString().toUtf8());
-        return out;
-    };
     using L = QList<QByteArray>;
     QCOMPARE(uuidsOf(store.eventsForActor("alice@example.com", 3000, 7000, 100)),
              (L{"alice-3", "alice-4", "alice-5", "alice-5b", "alice-6"}));
@@ -396,6 +402,203 @@ void TestSqliteEventStore::eventsForActor()
     QVERIFY(store.eventsForActor("alice@example.com", 0, 100000, 0).isEmpty());
     QVERIFY(store.eventsForActor("carol@example.com", 0, 100000, 10).isEmpty());
     QVERIFY(store.eventsForActor("", 0, 100000, 10).isEmpty());
+}
+
+void TestSqliteEventStore::eventsForActorAcrossBuckets()
+{
+    // alice every 7 minutes for 4 hours (17 buckets of 15 minutes), bob and carol in between; the events
+    // arrive in three batches out of order, as late deliveries do, and some share a millisecond.
+    constexpr qint64 kStart = 1'764'000'600'000; // a bucket boundary plus 600 s
+    constexpr qint64 kStep = 7 * 60 * 1000;
+    QCOMPARE(kStart % SqliteEventStore::kBucketMs, 600'000);
+    struct Stored
+    {
+        QByteArray uuid;
+        qint64 published;
+        QByteArray actor;
+        QByteArray ip;
+        int order; // insertion order, which breaks ties in published
+    };
+    QList<Stored> all;
+    for (int i = 0; i < 35; ++i) {
+        const qint64 t = kStart + i * kStep;
+        all.append(
+            {"a-" + QByteArray::number(i), t, "alice@example.com", "198.51.100." + QByteArray::number(i % 3), 0});
+        all.append({"b-" + QByteArray::number(i), t + 1, "bob@example.com", "198.51.100.1", 0});
+        if (i % 5 == 0) all.append({"a-" + QByteArray::number(i) + "-tie", t, "alice@example.com", "203.0.113.5", 0});
+    }
+    QList<Stored> order = all;
+    std::reverse(order.begin() + 20, order.begin() + 50); // a run delivered late, newest first
+    QList<QList<LogEvent>> batches(3);
+    for (qsizetype i = 0; i < order.size(); ++i) {
+        // Ties keep the tie after its twin: reversing put some twins the other way round.
+        order[i].order = int(i);
+        EventSpec spec;
+        spec.uuid = order[i].uuid;
+        spec.publishedMs = order[i].published;
+        spec.actor = order[i].actor;
+        spec.ip = order[i].ip;
+        batches[i * 3 / order.size()].append(makeEvent(spec));
+    }
+    for (Stored& s : all) {
+        for (const Stored& o : order) {
+            if (o.uuid == s.uuid) s.order = o.order;
+        }
+    }
+
+    SqliteEventStore store(dbPath(QStringLiteral("buckets")));
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    for (const QList<LogEvent>& batch : batches)
+        QVERIFY(store.appendBatch(batch).ok);
+    QCOMPARE(store.eventCount(), all.size());
+
+    // Oldest first, ties in insertion order; limit < 0 means all.
+    const auto expected = [&](const QByteArray& actor, qint64 from, qint64 to, int limit, bool byIp = false) {
+        QList<Stored> hits;
+        for (const Stored& s : all) {
+            if ((byIp ? s.ip : s.actor) == actor && s.published >= from && s.published < to) hits.append(s);
+        }
+        std::sort(hits.begin(), hits.end(), [](const Stored& x, const Stored& y) {
+            return x.published != y.published ? x.published < y.published : x.order < y.order;
+        });
+        QList<QByteArray> uuids;
+        for (const Stored& s : hits) {
+            if (limit >= 0 && uuids.size() >= limit) break;
+            uuids.append(s.uuid);
+        }
+        return uuids;
+    };
+    const qint64 end = kStart + 35 * kStep;
+    const qint64 boundary = kStart - 600'000 + 2 * SqliteEventStore::kBucketMs; // start of the 3rd bucket
+    struct Range
+    {
+        qint64 from, to;
+        int limit;
+    };
+    const Range ranges[] = {
+        {0, std::numeric_limits<qint64>::max(), -1},
+        {std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(), 1000},
+        {kStart, end, -1},
+        {kStart + 1, end, -1},                                  // excludes alice's first events
+        {kStart + 10 * kStep, kStart + 10 * kStep + 1, 10},     // exactly one millisecond
+        {boundary, boundary + SqliteEventStore::kBucketMs, -1}, // exactly one bucket
+        {boundary - 1, boundary + 1, -1},
+        {kStart + 3 * kStep, kStart + 30 * kStep, 7}, // the limit ends the walk mid-range
+        {kStart + 3 * kStep, kStart + 30 * kStep, 1},
+        {kStart + 5 * kStep + 1, kStart + 6 * kStep, -1}, // nothing in between
+        {end, end + 3'600'000, -1},
+    };
+    for (const Range& r : ranges) {
+        for (const QByteArray& actor : {QByteArray("alice@example.com"), QByteArray("bob@example.com")}) {
+            const QList<QByteArray> want = expected(actor, r.from, r.to, r.limit);
+            const QList<QByteArray> got = uuidsOf(store.eventsForActor(sv(actor), r.from, r.to, r.limit));
+            QVERIFY2(got == want,
+                     qPrintable(QStringLiteral("%1 [%2, %3) limit %4: got %5, want %6")
+                                    .arg(QString::fromUtf8(actor))
+                                    .arg(r.from)
+                                    .arg(r.to)
+                                    .arg(r.limit)
+                                    .arg(QString::fromUtf8(got.join(' ')), QString::fromUtf8(want.join(' ')))));
+        }
+        for (const QByteArray& ip : {QByteArray("198.51.100.1"), QByteArray("203.0.113.5")}) {
+            const QList<QByteArray> want = expected(ip, r.from, r.to, r.limit, true);
+            QCOMPARE(uuidsOf(store.eventsForIp(sv(ip), r.from, r.to, r.limit)), want);
+        }
+    }
+    QCOMPARE(store.eventsForActor("alice@example.com", 0, std::numeric_limits<qint64>::max(), -1).size(), 42);
+    QVERIFY(store.eventsForIp("192.0.2.1", 0, std::numeric_limits<qint64>::max(), -1).isEmpty());
+    QCOMPARE(store.newestPublishedMs().value_or(-1), kStart + 34 * kStep + 1);
+}
+
+void TestSqliteEventStore::eventsFarApartInTime()
+{
+    // Days and years between events, and times before 1970: a walk over the buckets must jump the gaps
+    // rather than visit every empty bucket in between.
+    constexpr qint64 kDay = 24 * 3600 * 1000;
+    const qint64 times[] = {-3 * kDay - 1, -1,           0, 1, 5 * kDay, 5 * kDay + 899'999, 5 * kDay + 900'000,
+                            400 * kDay,    40'000 * kDay};
+    SqliteEventStore store(dbPath(QStringLiteral("far")));
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    QList<LogEvent> batch;
+    QList<QByteArray> uuids;
+    for (qsizetype i = std::size(times); i-- > 0;) { // newest first
+        EventSpec spec;
+        spec.uuid = "far-" + QByteArray::number(i);
+        spec.publishedMs = times[i];
+        batch.append(makeEvent(spec));
+    }
+    for (qsizetype i = 0; i < qsizetype(std::size(times)); ++i)
+        uuids.append("far-" + QByteArray::number(i));
+    QVERIFY(store.appendBatch(batch).ok);
+    QCOMPARE(store.newestPublishedMs().value_or(-1), 40'000 * kDay);
+
+    constexpr qint64 kMin = std::numeric_limits<qint64>::min();
+    constexpr qint64 kMax = std::numeric_limits<qint64>::max();
+    const char* const alice = "alice@example.com";
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, kMin, kMax, -1)), uuids);
+    QVERIFY2(timer.elapsed() < 2000, "the walk visited empty buckets");
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, kMin, kMax, 3)), uuids.mid(0, 3));
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, -1, 1, -1)), uuids.mid(1, 2));
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, 0, 5 * kDay + 900'000, -1)), uuids.mid(2, 4));
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, 5 * kDay + 899'999, 5 * kDay + 900'001, -1)), uuids.mid(5, 2));
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, 6 * kDay, kMax, 10)), uuids.mid(7, 2));
+    QCOMPARE(uuidsOf(store.eventsForActor(alice, 6 * kDay, 399 * kDay, -1)), QList<QByteArray>());
+    QCOMPARE(uuidsOf(store.eventsForIp("198.51.100.7", -kDay, 401 * kDay, -1)), uuids.mid(1, 7));
+
+    // An older event arriving later does not move the newest time back.
+    QVERIFY(store.appendBatch({makeEvent("late", 10)}).ok);
+    QCOMPARE(store.newestPublishedMs().value_or(-1), 40'000 * kDay);
+}
+
+void TestSqliteEventStore::bucketOf()
+{
+    constexpr qint64 k = SqliteEventStore::kBucketMs;
+    QCOMPARE(k, 900'000);
+    QCOMPARE(SqliteEventStore::bucketOf(0), 0);
+    QCOMPARE(SqliteEventStore::bucketOf(k - 1), 0);
+    QCOMPARE(SqliteEventStore::bucketOf(k), 1);
+    QCOMPARE(SqliteEventStore::bucketOf(-1), -1);
+    QCOMPARE(SqliteEventStore::bucketOf(-k), -1);
+    QCOMPARE(SqliteEventStore::bucketOf(-k - 1), -2);
+    QCOMPARE(SqliteEventStore::bucketOf(1'764'000'000'000), 1'764'000'000'000 / k);
+    QCOMPARE(SqliteEventStore::bucketOf(std::numeric_limits<qint64>::min()),
+             std::numeric_limits<qint64>::min() / k - 1);
+    QCOMPARE(SqliteEventStore::bucketOf(std::numeric_limits<qint64>::max()), std::numeric_limits<qint64>::max() / k);
+}
+
+void TestSqliteEventStore::newFilesUse64KiBPages()
+{
+    // Fewer, larger WAL frames per commit are most of the ingest rate (see SqliteMigrations.cpp).
+    const QString path = dbPath(QStringLiteral("pages"));
+    {
+        SqliteEventStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QVERIFY(store.appendBatch({makeEvent("p1")}).ok);
+    }
+    AuxDb aux(path);
+    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 65536);
+    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+
+    // A file made with other pages (an older build, a copy) keeps them and still opens.
+    const QString small = dbPath(QStringLiteral("pages-4k"));
+    {
+        AuxDb other(small);
+        QVERIFY(other.exec(QStringLiteral("PRAGMA page_size = 4096")));
+        QVERIFY(vigil::store::migrateSchema(other.db()).ok);
+    }
+    SqliteEventStore store(small);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    QVERIFY(store.appendBatch({makeEvent("p2")}).ok);
+    QVERIFY(store.contains("p2"));
+    store.close();
+    AuxDb check(small);
+    QCOMPARE(check.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 4096);
 }
 
 void TestSqliteEventStore::duplicates_data()
@@ -948,15 +1151,35 @@ void TestSqliteEventStore::emptyFileIsMigrated()
     }
     QCOMPARE(aux.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM events")).toInt(), 1);
-    // Reading by actor must come from the index, not a scan and sort.
-    QSqlQuery plan(aux.db());
-    QVERIFY(plan.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT block_id FROM events WHERE actor_id = 1"
-                                     " AND published >= 0 AND published < 5 ORDER BY published, seq LIMIT 10")));
-    QString details;
-    while (plan.next())
-        details += plan.value(3).toString() + u'\n';
-    QVERIFY2(details.contains(QLatin1String("events_actor_published")), qPrintable(details));
-    QVERIFY2(!details.contains(QLatin1String("TEMP B-TREE")), qPrintable(details));
+    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 65536);
+    const auto planOf = [&](const QString& sql) {
+        QSqlQuery plan(aux.db());
+        if (!plan.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql)) return plan.lastError().text();
+        QString details;
+        while (plan.next())
+            details += plan.value(3).toString() + u'\n';
+        return details;
+    };
+    // Reading one bucket by actor or IP must come from the index, not a scan and sort.
+    for (const auto& [column, index] : {std::pair{QStringLiteral("actor_id"), QStringLiteral("events_bucket_actor")},
+                                        std::pair{QStringLiteral("ip_id"), QStringLiteral("events_bucket_ip")}}) {
+        const QString details =
+            planOf(QStringLiteral("SELECT block_id, block_offset, raw_size FROM events WHERE bucket = 3"
+                                  " AND %1 = 1 AND published >= 0 AND published < 5"
+                                  " ORDER BY published, seq LIMIT 10")
+                       .arg(column));
+        QVERIFY2(details.contains(index + QStringLiteral(" (bucket=? AND ")), qPrintable(details));
+        QVERIFY2(!details.contains(QLatin1String("TEMP B-TREE")), qPrintable(details));
+    }
+    // The newest time and the next bucket are seeks plus one bucket's entries, never a table scan.
+    for (const QString& sql :
+         {QStringLiteral("SELECT max(published) FROM events WHERE bucket = (SELECT max(bucket) FROM events)"),
+          QStringLiteral("SELECT bucket FROM events WHERE bucket > 5 ORDER BY bucket LIMIT 1")}) {
+        const QString details = planOf(sql);
+        QVERIFY2(details.contains(QLatin1String("COVERING INDEX events_bucket_")), qPrintable(details));
+        QVERIFY2(!details.contains(QLatin1String("SCAN events\n")), qPrintable(details));
+        QVERIFY2(!details.contains(QLatin1String("TEMP B-TREE")), qPrintable(details));
+    }
 }
 
 void TestSqliteEventStore::newerSchemaIsRefused()
