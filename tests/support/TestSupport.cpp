@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/TestSupport.h"
 
-#include "support/TestConfig.h"
-
 #include <QFile>
 #include <QTest>
 
 #include <array>
 #include <cstdio>
+
+#include "support/TestConfig.h"
 
 namespace vigil::test {
 
@@ -42,14 +42,18 @@ struct Place
 };
 
 constexpr std::array kPlaces{
-    Place{"New York", "New York", "United States", "10013", 40.7157, -74.0, "198.51.100.", 7922, "comcast", "Comcast Cable"},
-    Place{"San Francisco", "California", "United States", "94105", 37.7898, -122.3942, "203.0.113.", 7018, "at&t", "AT&T Services"},
+    Place{"New York", "New York", "United States", "10013", 40.7157, -74.0, "198.51.100.", 7922, "comcast",
+          "Comcast Cable"},
+    Place{"San Francisco", "California", "United States", "94105", 37.7898, -122.3942, "203.0.113.", 7018, "at&t",
+          "AT&T Services"},
     Place{"Toronto", "Ontario", "Canada", "M4M", 43.6567, -79.34, "142.126.158.", 577, "bell canada", "Bell Canada"},
     Place{"London", "England", "United Kingdom", "EC1A", 51.5164, -0.093, "81.2.69.", 2856, "british telecom", "BT"},
-    Place{"Berlin", "Land Berlin", "Germany", "10115", 52.5321, 13.3849, "89.160.20.", 3320, "deutsche telekom", "Deutsche Telekom AG"},
+    Place{"Berlin", "Land Berlin", "Germany", "10115", 52.5321, 13.3849, "89.160.20.", 3320, "deutsche telekom",
+          "Deutsche Telekom AG"},
     Place{"Paris", "Ile-de-France", "France", "75002", 48.8688, 2.3419, "2.3.4.", 3215, "orange", "Orange S.A."},
     Place{"Sydney", "New South Wales", "Australia", "2000", -33.8678, 151.2073, "1.128.0.", 1221, "telstra", "Telstra"},
-    Place{"Bengaluru", "Karnataka", "India", "560001", 12.9719, 77.5937, "49.207.0.", 24309, "atria", "Atria Convergence"},
+    Place{"Bengaluru", "Karnataka", "India", "560001", 12.9719, 77.5937, "49.207.0.", 24309, "atria",
+          "Atria Convergence"},
 };
 
 constexpr std::array kUserAgents{
@@ -96,7 +100,8 @@ constexpr const char* kHex = "0123456789abcdef";
 QByteArray hex(std::mt19937_64& rng, int n)
 {
     QByteArray out(n, '0');
-    for (int i = 0; i < n; ++i) out[i] = kHex[rng() & 15];
+    for (int i = 0; i < n; ++i)
+        out[i] = kHex[rng() & 15];
     return out;
 }
 
@@ -104,7 +109,8 @@ QByteArray token(std::mt19937_64& rng, int n)
 {
     static constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     QByteArray out(n, 'a');
-    for (int i = 0; i < n; ++i) out[i] = kAlnum[rng() % 62];
+    for (int i = 0; i < n; ++i)
+        out[i] = kAlnum[rng() % 62];
     return out;
 }
 
@@ -129,7 +135,13 @@ QByteArray SyntheticEventGenerator::next()
     const QByteArray userId = "00u" + QByteArray::number(user, 36).rightJustified(17, '0');
     const QByteArray login = "user" + QByteArray::number(user) + "@corp.example";
     const QByteArray requestId = token(m_rng, 27);
-    const QByteArray uuid = hex(m_rng, 8) + '-' + hex(m_rng, 4) + "-11ee-" + hex(m_rng, 4) + '-' + hex(m_rng, 12);
+    // Okta's uuids are RFC 4122 version 1: the time fields come from the event's clock (100 ns steps
+    // since 1582-10-15), the clock sequence and node vary. The store relies on that order.
+    const quint64 ticks = quint64(m_clockMs) * 10000 + 0x01B21DD213814000ull + (m_rng() % 10000);
+    const auto hexOf = [](quint64 v, int digits) { return QByteArray::number(v, 16).rightJustified(digits, '0'); };
+    const QByteArray uuid = hexOf(ticks & 0xffffffffull, 8) + '-' + hexOf((ticks >> 32) & 0xffff, 4) + '-'
+                            + hexOf(((ticks >> 48) & 0x0fff) | 0x1000, 4) + '-' + hexOf((m_rng() & 0x3fff) | 0x8000, 4)
+                            + '-' + hex(m_rng, 12);
     char published[64];
     {
         const qint64 secs = m_clockMs / 1000;
@@ -152,7 +164,8 @@ QByteArray SyntheticEventGenerator::next()
     const bool newDevice = m_rng() % 20 == 0;
     QByteArray e;
     e.reserve(2300);
-    e += R"({"actor":{"id":")" + userId + R"(","type":"User","alternateId":")" + login + R"(","displayName":"User )"
+    e +=
+        R"({"actor":{"id":")" + userId + R"(","type":"User","alternateId":")" + login + R"(","displayName":"User )"
         + QByteArray::number(user) + R"(","detailEntry":null},"client":{"userAgent":{"rawUserAgent":")" + ua[0]
         + R"(","os":")" + ua[1] + R"(","browser":")" + ua[2] + R"("},"zone":"null","device":"Computer","id":null,)"
         + R"("ipAddress":")" + ip + R"(","geographicalContext":{"city":")" + place.city + R"(","state":")" + place.state
@@ -160,12 +173,12 @@ QByteArray SyntheticEventGenerator::next()
         + QByteArray::number(place.lat, 'f', 4) + R"(,"lon":)" + QByteArray::number(place.lon, 'f', 4) + R"(}}},)"
         + R"("device":null,"authenticationContext":{"authenticationProvider":null,"credentialProvider":null,)"
         + R"("credentialType":null,"issuer":null,"interface":null,"authenticationStep":0,"rootSessionId":")"
-        + token(m_rng, 25) + R"(","externalSessionId":")" + token(m_rng, 25) + R"("},"displayMessage":")"
-        + kind.message + R"(","eventType":")" + kind.eventType + R"(","outcome":{"result":")" + kind.result
-        + R"(","reason":)" + (kind.reason ? '"' + QByteArray(kind.reason) + '"' : QByteArray("null"))
-        + R"(},"published":")" + published + R"(","securityContext":{"asNumber":)" + QByteArray::number(place.asn)
-        + R"(,"asOrg":")" + place.asOrg + R"(","isp":")" + place.isp + R"(","domain":"example.net","isProxy":false},)"
-        + R"("severity":")" + kind.severity + R"(","debugContext":{"debugData":{"authnRequestId":")" + token(m_rng, 27)
+        + token(m_rng, 25) + R"(","externalSessionId":")" + token(m_rng, 25) + R"("},"displayMessage":")" + kind.message
+        + R"(","eventType":")" + kind.eventType + R"(","outcome":{"result":")" + kind.result + R"(","reason":)"
+        + (kind.reason ? '"' + QByteArray(kind.reason) + '"' : QByteArray("null")) + R"(},"published":")" + published
+        + R"(","securityContext":{"asNumber":)" + QByteArray::number(place.asn) + R"(,"asOrg":")" + place.asOrg
+        + R"(","isp":")" + place.isp + R"(","domain":"example.net","isProxy":false},)" + R"("severity":")"
+        + kind.severity + R"(","debugContext":{"debugData":{"authnRequestId":")" + token(m_rng, 27)
         + R"(","deviceFingerprint":")" + hex(m_rng, 32) + R"(","dtHash":")" + hex(m_rng, 64) + R"(","requestId":")"
         + requestId + R"(","requestUri":"/idp/idx/identify","threatSuspected":"false",)"
         + R"("behaviors":"{New Geo-Location=NEGATIVE, New Device=)" + (newDevice ? "POSITIVE" : "NEGATIVE")
@@ -174,11 +187,11 @@ QByteArray SyntheticEventGenerator::next()
         + (newDevice ? "MEDIUM" : "LOW") + R"(}","url":"/idp/idx/identify?"}},"legacyEventType":)"
         + (kind.legacy ? '"' + QByteArray(kind.legacy) + '"' : QByteArray("null"))
         + R"(,"transaction":{"type":"WEB","id":")" + requestId + R"(","detail":{}},"uuid":")" + uuid
-        + R"(","version":"0","request":{"ipChain":[{"ip":")" + ip + R"(","geographicalContext":{"city":")"
-        + place.city + R"(","state":")" + place.state + R"(","country":")" + place.country + R"(","postalCode":")"
-        + place.postal + R"(","geolocation":{"lat":)" + QByteArray::number(place.lat, 'f', 4) + R"(,"lon":)"
-        + QByteArray::number(place.lon, 'f', 4) + R"(}},"version":"V4","source":null}]},"target":[{"id":")"
-        + "lae" + token(m_rng, 17) + R"(","type":"AuthenticatorEnrollment","alternateId":"unknown",)"
+        + R"(","version":"0","request":{"ipChain":[{"ip":")" + ip + R"(","geographicalContext":{"city":")" + place.city
+        + R"(","state":")" + place.state + R"(","country":")" + place.country + R"(","postalCode":")" + place.postal
+        + R"(","geolocation":{"lat":)" + QByteArray::number(place.lat, 'f', 4) + R"(,"lon":)"
+        + QByteArray::number(place.lon, 'f', 4) + R"(}},"version":"V4","source":null}]},"target":[{"id":")" + "lae"
+        + token(m_rng, 17) + R"(","type":"AuthenticatorEnrollment","alternateId":"unknown",)"
         + R"("displayName":"Password","detailEntry":null},{"id":"0oa)" + token(m_rng, 17)
         + R"(","type":"AppInstance","alternateId":"Okta Dashboard","displayName":"Okta Dashboard","detailEntry":null}]})";
     return e;
