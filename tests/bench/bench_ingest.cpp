@@ -3,7 +3,6 @@
 // Targets on the 2-core reference machine: parse >= 600k events/s, parse+store >= 150k events/s.
 #include "core/okta/InputReader.h"
 #include "core/store/SqliteEventStore.h"
-#include "support/TestSupport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -12,6 +11,8 @@
 
 #include <cstdio>
 #include <cstring>
+
+#include "support/TestSupport.h"
 
 using namespace vigil;
 
@@ -29,12 +30,11 @@ int main(int argc, char** argv)
         QFile out(args.at(w + 1));
         if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size()) return 1;
     }
-    // Padded once, as readFile() reads files, so that the figures measure parsing, not a copy of the input.
-    QByteArray input(text.size() + qsizetype(okta::EventParser::requiredPadding()), '\0');
-    std::memcpy(input.data(), text.constData(), size_t(text.size()));
-    const qsizetype inputSize = text.size();
-    std::printf("input: %d events, %d users, %.1f MB, %.0f bytes/event\n", events, users, input.size() / 1e6,
-                double(input.size()) / events);
+    const test::PaddedInput padded = test::padded(text);
+    const QByteArray& input = padded.buffer;
+    const qsizetype inputSize = padded.size;
+    std::printf("input: %d events, %d users, %.1f MB, %.0f bytes/event\n", events, users, inputSize / 1e6,
+                double(inputSize) / events);
 
     // Parse only: every field of every event is extracted into a LogEvent (and its raw JSON copied).
     // Best of three runs, so that the first run's page faults on fresh heap do not count.
@@ -72,8 +72,8 @@ int main(int argc, char** argv)
     qint64 stored = 0;
     bool failed = false;
     auto flush = [&] {
-        const store::AppendResult r = db.appendBatch(batch, store::IngestCursor{QStringLiteral("bench"),
-                                                                               QString::number(stored), 0});
+        const store::AppendResult r =
+            db.appendBatch(batch, store::IngestCursor{QStringLiteral("bench"), QString::number(stored), 0});
         if (!r.ok) {
             std::fprintf(stderr, "append failed: %s\n", qPrintable(r.error));
             failed = true;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/TestSupport.h"
 
+#include "core/okta/EventParser.h"
+
 #include <QFile>
 #include <QTest>
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 #include "support/TestConfig.h"
 
@@ -14,6 +17,13 @@ namespace vigil::test {
 QString dataPath(const QString& relative)
 {
     return QStringLiteral(VIGIL_TEST_DATA_DIR) + u'/' + relative;
+}
+
+PaddedInput padded(const QByteArray& text)
+{
+    PaddedInput input{QByteArray(text.size() + qsizetype(okta::EventParser::requiredPadding()), '\0'), text.size()};
+    std::memcpy(input.buffer.data(), text.constData(), size_t(text.size()));
+    return input;
 }
 
 QByteArray readFileOrFail(const QString& path)

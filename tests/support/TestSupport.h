@@ -33,4 +33,13 @@ private:
     qint64 m_count = 0;
 };
 
+// Text followed by the padding the parser needs, as readFile() lays it out, so that benchmarks
+// measure parsing and not a copy of their input. `size` excludes the padding.
+struct PaddedInput
+{
+    QByteArray buffer;
+    qsizetype size = 0;
+};
+PaddedInput padded(const QByteArray& text);
+
 } // namespace vigil::test
