@@ -289,9 +289,24 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
     ++state.localHours[size_t(hour)];
 }
 
+void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state)
+{
+    if (!enabled(u"anonymizer"_qs) || !isAnonymized(e)) return;
+    // Once per source per hour: a brute force through Tor is one anonymizer finding, not fifty.
+    const QString ip = qs(e.clientIp());
+    if (state.lastAnonymizerIp == ip && e.publishedMs() - state.lastAnonymizerMs < 3600000) return;
+    state.lastAnonymizerIp = ip;
+    state.lastAnonymizerMs = e.publishedMs();
+    const QString service = e.has(Str::Tunnels) ? qs(e.str(Str::Tunnels)) : qs(e.str(Str::Isp));
+    contribute(user, e, u"anonymizer"_qs, points(u"anonymizer"_qs),
+               isSuccess(e) ? tr("signed in through an anonymizer from %1 (%2)").arg(ip, service)
+                            : tr("tried to sign in through an anonymizer from %1 (%2)").arg(ip, service));
+}
+
 void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent& e)
 {
     const qint64 now = e.publishedMs();
+    if (!user.isEmpty() && e.eventType() == "user.session.start") detectAnonymizer(user, e, m_users[user]);
     const QString uuid = qs(e.uuid());
     if (!user.isEmpty() && enabled(u"brute_force"_qs)) {
         UserState& state = m_users[user];
@@ -416,11 +431,7 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     const QString ip = qs(e.clientIp());
     const bool anonymized = isAnonymized(e);
 
-    if (enabled(u"anonymizer"_qs) && anonymized && type != "user.authentication.sso") {
-        contribute(user, e, u"anonymizer"_qs, points(u"anonymizer"_qs),
-                   tr("signed in through an anonymizer from %1 (%2)")
-                       .arg(ip, e.has(Str::Tunnels) ? qs(e.str(Str::Tunnels)) : qs(e.str(Str::Isp))));
-    }
+    if (type != "user.authentication.sso") detectAnonymizer(user, e, state);
     if (enabled(u"geo_risk"_qs) && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))) {
         contribute(user, e, u"geo_risk"_qs, points(u"geo_risk"_qs),
                    isHighRiskCountry(country)

@@ -101,6 +101,8 @@ private:
         std::array<quint16, 24> localHours{}; // sign-ins per local hour of day
         int signIns = 0;
         qint64 factorResetMs = -1;
+        qint64 lastAnonymizerMs = -1;
+        QString lastAnonymizerIp;
         int alertIndex = -1;
     };
 
@@ -146,6 +148,7 @@ private:
     void detectThreat(const QString& user, const okta::LogEvent& e);
     void detectPrivilegeGrant(const okta::LogEvent& e);
     void detectFactorReset(const okta::LogEvent& e);
+    void detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state);
     void detectSessionHijack(const QString& user, const okta::LogEvent& e);
     void detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state);
     bool hasBaseline(const UserState& state) const;
