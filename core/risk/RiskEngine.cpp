@@ -285,7 +285,12 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
                   .arg(hour)
                   .arg(QLocale().dayName(weekday + 1));
     }
-    if (unusual) contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
+    // One finding per off-hours stretch: ten sign-ins during one late night are one unusual night.
+    constexpr qint64 kStretchMs = 8 * 3600000;
+    if (unusual && (state.lastOffHoursMs < 0 || e.publishedMs() - state.lastOffHoursMs >= kStretchMs)) {
+        state.lastOffHoursMs = e.publishedMs();
+        contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
+    }
     ++state.localHours[size_t(hour)];
 }
 

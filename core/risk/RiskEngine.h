@@ -102,6 +102,7 @@ private:
         int signIns = 0;
         qint64 factorResetMs = -1;
         qint64 lastAnonymizerMs = -1;
+        qint64 lastOffHoursMs = -1;
         QString lastAnonymizerIp;
         int alertIndex = -1;
     };

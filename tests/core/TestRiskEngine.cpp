@@ -337,6 +337,13 @@ private slots:
         QVERIFY(detectionsOf(engine, u"o@corp.example"_qs).contains(u"off_hours"));
         const QString reason = engine.contributions(u"o@corp.example"_qs).last().reason;
         QVERIFY2(reason.contains(u"usual hours"), qPrintable(reason));
+        // More sign-ins the same night add nothing: one unusual night is one finding.
+        const int before = int(engine.contributions(u"o@corp.example"_qs).size());
+        for (int i = 1; i <= 4; ++i) {
+            engine.process(signIn(u"o@corp.example"_qs,
+                                  monday + 6 * 1440 * kMinute - 11 * 60 * kMinute + i * 20 * kMinute, kToronto));
+        }
+        QCOMPARE(int(engine.contributions(u"o@corp.example"_qs).size()), before);
     }
 
     void riskDecaysWithHalfLife()
