@@ -406,23 +406,36 @@ bool RiskEngine::isAnonymized(const okta::LogEvent& e) const
     if (e.asNumber() >= 0 && list(u"detections.anonymizer.asns"_qs).contains(QString::number(e.asNumber()))) {
         return true;
     }
-    const QString isp = qs(e.str(Str::Isp)).toLower() + u' ' + qs(e.str(Str::AsOrg)).toLower();
+    if (!e.has(Str::Isp) && !e.has(Str::AsOrg)) return false;
+    const QString isp = qs(e.str(Str::Isp)) + u' ' + qs(e.str(Str::AsOrg));
     const QStringList& keywords = list(u"detections.anonymizer.isp_keywords"_qs);
     return std::any_of(keywords.begin(), keywords.end(),
-                       [&isp](const QString& k) { return isp.contains(k.toLower()); });
+                       [&isp](const QString& k) { return isp.contains(k, Qt::CaseInsensitive); });
 }
 
 bool RiskEngine::isHighRiskCountry(const QString& country) const
 {
-    const QStringList& countries = list(u"detections.geo_risk.high_risk_countries"_qs);
-    return std::any_of(countries.begin(), countries.end(), [&](const QString& c) { return sameCountry(c, country); });
+    // Matching names against codes is slow and the answer per country never changes: remember it.
+    auto it = m_highRiskCountry.constFind(country);
+    if (it == m_highRiskCountry.constEnd()) {
+        const QStringList& countries = list(u"detections.geo_risk.high_risk_countries"_qs);
+        it = m_highRiskCountry.insert(country, std::any_of(countries.begin(), countries.end(),
+                                                           [&](const QString& c) { return sameCountry(c, country); }));
+    }
+    return *it;
 }
 
 bool RiskEngine::isAllowedCountry(const QString& country) const
 {
-    const QStringList& allowed = list(u"detections.geo_risk.allowed_countries"_qs);
-    return allowed.isEmpty()
-           || std::any_of(allowed.begin(), allowed.end(), [&](const QString& c) { return sameCountry(c, country); });
+    auto it = m_allowedCountry.constFind(country);
+    if (it == m_allowedCountry.constEnd()) {
+        const QStringList& allowed = list(u"detections.geo_risk.allowed_countries"_qs);
+        it = m_allowedCountry.insert(country, allowed.isEmpty()
+                                                  || std::any_of(allowed.begin(), allowed.end(), [&](const QString& c) {
+                                                         return sameCountry(c, country);
+                                                     }));
+    }
+    return *it;
 }
 
 void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)

@@ -161,6 +161,8 @@ private:
     QHash<QString, DetectionSettings> m_detections;
     mutable QHash<QString, double> m_numbers;
     mutable QHash<QString, QStringList> m_lists;
+    mutable QHash<QString, bool> m_highRiskCountry;
+    mutable QHash<QString, bool> m_allowedCountry;
     double m_halfLifeMs;
     double m_alertThreshold;
     QStringList m_alwaysAlert;
