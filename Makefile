@@ -1,7 +1,7 @@
 # Wraps the README's two commands. Run packaging/linux/install-deps.sh once first (it installs make, too).
 PRESET ?= default
 BUILD_DIR ?= build
-SAMPLE ?= resources/samples/okta-sample.ndjson
+SAMPLES ?= resources/samples/attack-day.ndjson resources/samples/okta-sample.ndjson
 
 .PHONY: all configure build demo test bench format clean
 
@@ -13,9 +13,9 @@ configure:
 build: configure
 	cmake --build --preset $(PRESET)
 
-# Vigil's main job on the embedded defaults: until the demo tenant lands, replay a bundled day of Okta events.
+# Vigil's main job on the embedded defaults: until the demo tenant lands, replay the bundled samples.
 demo: build
-	$(BUILD_DIR)/app/vigil replay --input $(SAMPLE) --report -
+	$(BUILD_DIR)/app/vigil replay $(addprefix --input ,$(SAMPLES)) --report -
 
 test: build
 	tests/run-ctest.sh $(BUILD_DIR)

@@ -94,9 +94,21 @@ void InputReader::readPadded(const QString& sourceName, const char* data, size_t
 {
     if (detectForm(data, size, capacity) == Form::Lines) {
         readLines(sourceName, data, size, capacity);
-    } else {
-        readDocument(sourceName, data, size, capacity);
+        return;
     }
+    const qint64 before = m_counts.read;
+    QString error;
+    qint64 errorLine = 0;
+    if (readDocument(sourceName, data, size, capacity, &error, &errorLine)) return;
+    // A broken first line made NDJSON look like one document: read it line by line instead, so that
+    // one bad record never costs the ones after it.
+    const bool multiLine = std::memchr(data, '\n', size) != nullptr;
+    if (m_counts.read == before && multiLine) {
+        readLines(sourceName, data, size, capacity);
+        return;
+    }
+    ++m_counts.read; // the unreadable rest counts as one record, so read = accepted + rejected
+    reject(sourceName, errorLine, RejectReason::InvalidJson, error);
 }
 
 InputReader::Form InputReader::detectForm(const char* data, size_t size, size_t capacity)
@@ -139,7 +151,8 @@ void InputReader::readLines(const QString& sourceName, const char* data, size_t 
     }
 }
 
-void InputReader::readDocument(const QString& sourceName, const char* data, size_t size, size_t capacity)
+bool InputReader::readDocument(
+    const QString& sourceName, const char* data, size_t size, size_t capacity, QString* error, qint64* errorLine)
 {
     const size_t start = skipSpaceAndBom(data, size, 0);
     qint64 line = 1;
@@ -173,7 +186,7 @@ void InputReader::readDocument(const QString& sourceName, const char* data, size
         od::document doc = outer.iterate(data + start, size - start, capacity - start);
         if (doc.type() == od::json_type::array) {
             readArray(doc.get_array());
-            return;
+            return true;
         }
         // An Event Hook delivery, or a single pretty-printed event.
         od::object top = doc.get_object();
@@ -187,6 +200,7 @@ void InputReader::readDocument(const QString& sourceName, const char* data, size
                 od::value events = inner.value();
                 if (events.type() == od::json_type::array) {
                     sawData = true;
+                    m_sawHookPayload = true;
                     readArray(events.get_array());
                 }
             }
@@ -196,9 +210,11 @@ void InputReader::readDocument(const QString& sourceName, const char* data, size
             emitRecord(sourceName, 1, whole, capacity - start);
         }
     } catch (const simdjson::simdjson_error& e) {
-        reject(sourceName, lineAt(data + counted), RejectReason::InvalidJson,
-               tr("invalid JSON document, reading stopped here: %1").arg(QLatin1String(e.what())));
+        *errorLine = lineAt(data + counted); // reject() adds m_lineBase
+        *error = tr("invalid JSON document, reading stopped here: %1").arg(QLatin1String(e.what()));
+        return false;
     }
+    return true;
 }
 
 void InputReader::emitRecord(const QString& sourceName, qint64 line, std::string_view json, size_t capacity)
@@ -218,8 +234,10 @@ void InputReader::emitRecord(const QString& sourceName, qint64 line, std::string
         InputReader nested(m_onEvent, m_onReject);
         nested.m_expandHookPayloads = false;
         nested.m_lineBase = m_lineBase + line - 1;
-        nested.readDocument(sourceName, json.data(), json.size(), capacity);
-        if (nested.counts().read > 0) {
+        QString nestedError;
+        qint64 nestedLine = 0;
+        nested.readDocument(sourceName, json.data(), json.size(), capacity, &nestedError, &nestedLine);
+        if (nested.counts().read > 0 || nested.m_sawHookPayload) { // a delivery may carry no events
             m_counts.read = before.read + nested.counts().read;
             m_counts.accepted = before.accepted + nested.counts().accepted;
             m_counts.rejected = before.rejected + nested.counts().rejected;

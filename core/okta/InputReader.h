@@ -65,7 +65,9 @@ private:
     void readPadded(const QString& sourceName, const char* data, size_t size, size_t capacity);
     Form detectForm(const char* data, size_t size, size_t capacity);
     void readLines(const QString& sourceName, const char* data, size_t size, size_t capacity);
-    void readDocument(const QString& sourceName, const char* data, size_t size, size_t capacity);
+    // False (with the error and its line) when the document itself is broken.
+    bool readDocument(
+        const QString& sourceName, const char* data, size_t size, size_t capacity, QString* error, qint64* errorLine);
     void emitRecord(const QString& sourceName, qint64 line, std::string_view json, size_t capacity);
     void reject(const QString& sourceName, qint64 line, RejectReason reason, const QString& detail);
 
@@ -75,6 +77,7 @@ private:
     ReadCounts m_counts;
     qint64 m_lineBase = 0; // for a hook delivery nested in one line of NDJSON
     bool m_expandHookPayloads = true;
+    bool m_sawHookPayload = false;
 };
 
 } // namespace vigil::okta

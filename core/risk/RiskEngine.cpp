@@ -171,6 +171,8 @@ void RiskEngine::contribute(const QString& user,
         // The alert carries what led to it, not only the detection that crossed the line.
         for (const Contribution& earlier : state.contributions) {
             if (!alert.detections.contains(earlier.detection)) alert.detections.append(earlier.detection);
+            for (const QString& id : earlier.eventUuids)
+                alert.eventIds.insert(id);
         }
         state.alertIndex = int(m_alerts.size());
         m_alerts.append(alert);
@@ -180,7 +182,9 @@ void RiskEngine::contribute(const QString& user,
         alert.lastSeenMs = event.publishedMs();
         alert.peakRisk = std::max(alert.peakRisk, risk);
         if (!alert.detections.contains(detection)) alert.detections.append(detection);
-        alert.events += int(c.eventUuids.size());
+        for (const QString& id : std::as_const(c.eventUuids))
+            alert.eventIds.insert(id);
+        alert.events = int(alert.eventIds.size());
     }
 }
 
@@ -319,17 +323,32 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
         state.failures.emplace_back(now, uuid);
         pruneWindow(state.failures, now, span);
         const auto needed = size_t(num(u"detections.brute_force.failures"_qs));
+        const auto reason = [&] {
+            return tr("%1 failed sign-ins in %2 min, the last from %3 (%4)")
+                .arg(state.failures.size())
+                .arg(minutes(now - state.failures.front().first))
+                .arg(qs(e.clientIp()), qs(e.outcomeReason()));
+        };
         if (state.failures.size() >= needed && (state.lastBruteForceMs < 0 || now - state.lastBruteForceMs >= span)) {
             state.lastBruteForceMs = now;
             QStringList uuids;
             for (const auto& f : state.failures)
                 uuids.append(f.second);
-            contribute(user, e, u"brute_force"_qs, points(u"brute_force"_qs),
-                       tr("%1 failed sign-ins in %2 min, the last from %3 (%4)")
-                           .arg(state.failures.size())
-                           .arg(minutes(now - state.failures.front().first))
-                           .arg(qs(e.clientIp()), qs(e.outcomeReason())),
-                       uuids);
+            contribute(user, e, u"brute_force"_qs, points(u"brute_force"_qs), reason(), uuids);
+        } else if (state.lastBruteForceMs >= 0 && now - state.lastBruteForceMs < span) {
+            // The same burst goes on: the finding keeps its points but its words and evidence grow
+            // ("8 failed sign-ins in 3 min"), so the analyst sees the whole attack, not its first second.
+            for (auto it = state.contributions.rbegin(); it != state.contributions.rend(); ++it) {
+                if (it->detection != u"brute_force") continue;
+                it->reason = reason();
+                it->eventUuids.append(uuid);
+                if (state.alertIndex >= 0) {
+                    Alert& alert = m_alerts[state.alertIndex];
+                    alert.eventIds.insert(uuid);
+                    alert.events = int(alert.eventIds.size());
+                }
+                break;
+            }
         }
     }
     const QString ip = qs(e.clientIp());
@@ -366,10 +385,20 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
     const QString uuid = qs(e.uuid());
     const std::string_view type = e.eventType();
     const bool pushSent = type == "system.push.send_factor_verify_push";
-    const bool pushDenied =
-        type == "user.mfa.okta_verify.deny_push"
-        || (type == "user.authentication.auth_via_mfa" && isFailure(e)
-            && (e.str(Str::Factor) == "OKTA_VERIFY_PUSH" || e.outcomeReason() == "INVALID_CREDENTIALS"));
+    // Identity Engine logs a rejected push as a failed auth_via_mfa on the Okta Verify enrollment; a wrong
+    // TOTP code fails the same way but is not a push, so the factor or the target must say Okta Verify.
+    bool oktaVerify = e.str(Str::Factor) == "OKTA_VERIFY_PUSH";
+    for (qsizetype i = 0; i < e.targetCount() && !oktaVerify; ++i) {
+        oktaVerify = e.target(i).type == "AuthenticatorEnrollment" && e.target(i).displayName == "Okta Verify";
+    }
+    bool pushDenied = type == "user.mfa.okta_verify.deny_push"
+                      || (type == "user.authentication.auth_via_mfa" && isFailure(e) && oktaVerify);
+    // Classic can log one denial twice (deny_push and a failed auth_via_mfa): count a transaction once.
+    const QString transaction = qs(e.str(Str::TransactionId));
+    if (pushDenied && !transaction.isEmpty()) {
+        if (state.lastDenialTransaction == transaction) pushDenied = false;
+        state.lastDenialTransaction = transaction;
+    }
     const bool mfaSuccess = type == "user.authentication.auth_via_mfa" && isSuccess(e);
 
     if (enabled(u"mfa_fatigue"_qs)) {
@@ -382,15 +411,20 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
                            || state.pushesSent.size() >= size_t(num(u"detections.mfa_fatigue.pushes"_qs));
         if (burst && (pushSent || pushDenied) && (state.lastFatigueMs < 0 || now - state.lastFatigueMs >= span)) {
             state.lastFatigueMs = now;
+            state.fatigueSuccessScored = false;
             contribute(user, e, u"mfa_fatigue"_qs, points(u"mfa_fatigue"_qs),
                        tr("%1 pushes sent and %2 rejected in %3 min")
                            .arg(state.pushesSent.size())
                            .arg(state.pushRejects.size())
                            .arg(minutes(span)));
-        } else if (mfaSuccess && state.lastFatigueMs >= 0 && now - state.lastFatigueMs < span) {
+            // The burst is scored: the next one must be a new burst, not these pushes again.
+            state.pushesSent.clear();
+            state.pushRejects.clear();
+        } else if (mfaSuccess && state.lastFatigueMs >= 0 && now - state.lastFatigueMs < span
+                   && !state.fatigueSuccessScored) {
             contribute(user, e, u"mfa_fatigue"_qs, num(u"detections.mfa_fatigue.success_after_points"_qs),
                        tr("an MFA push was accepted right after a push burst: the user may have given in"));
-            state.lastFatigueMs = -1;
+            state.fatigueSuccessScored = true;
         }
     }
     if (enabled(u"mfa_failure"_qs) && type == "user.authentication.auth_via_mfa" && isFailure(e) && !pushDenied
@@ -450,7 +484,12 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     const bool anonymized = isAnonymized(e);
 
     if (type != "user.authentication.sso") detectAnonymizer(user, e, state);
-    if (enabled(u"geo_risk"_qs) && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))) {
+    // One login logs session.start, auth_via_mfa and SSOs: the country is one finding, not four.
+    constexpr qint64 kGeoRepeatMs = 8 * 3600000;
+    if (enabled(u"geo_risk"_qs) && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))
+        && (state.lastGeoCountry != country || now - state.lastGeoMs >= kGeoRepeatMs)) {
+        state.lastGeoCountry = country;
+        state.lastGeoMs = now;
         contribute(user, e, u"geo_risk"_qs, points(u"geo_risk"_qs),
                    isHighRiskCountry(country)
                        ? tr("signed in from %1, a high-risk country (%2)").arg(country, ip)
@@ -535,6 +574,10 @@ void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
     } else {
         why = tr("Okta rated the sign-in risk HIGH (%1)").arg(e.riskReasons().join(u", "));
     }
+    // Okta repeats its verdict on every event of a flagged request chain: one finding an hour.
+    UserState& state = m_users[user];
+    if (state.lastThreatMs >= 0 && e.publishedMs() - state.lastThreatMs < 3600000) return;
+    state.lastThreatMs = e.publishedMs();
     contribute(user, e, u"threat_insight"_qs, points(u"threat_insight"_qs), why);
 }
 
@@ -554,7 +597,7 @@ void RiskEngine::fillReport(report::Report& report) const
     QStringList users = m_users.keys();
     users.sort();
     for (const QString& user : users) {
-        const UserState& state = m_users[user];
+        const UserState& state = *m_users.constFind(user);
         if (state.detections.isEmpty()) continue;
         report.users.append({user, riskAt(user, m_lastEventMs), state.peakRisk, state.detections});
     }
@@ -565,7 +608,7 @@ void RiskEngine::fillReport(report::Report& report) const
     QStringList ips = m_ipFindings.keys();
     ips.sort();
     for (const QString& ip : ips) {
-        const IpFinding& f = m_ipFindings[ip];
+        const IpFinding& f = *m_ipFindings.constFind(ip);
         report.ips.append({ip, f.detections, int(f.usersTargeted.size())});
     }
     for (const Alert& a : m_alerts) {

@@ -35,7 +35,8 @@ struct Alert
     qint64 lastSeenMs = 0;
     double peakRisk = 0;
     QStringList detections;
-    int events = 0;
+    int events = 0;         // distinct events behind the alert
+    QSet<QString> eventIds; // their uuids, so that an event behind two findings counts once
 };
 
 struct IpFinding
@@ -103,6 +104,11 @@ private:
         qint64 factorResetMs = -1;
         qint64 lastAnonymizerMs = -1;
         qint64 lastOffHoursMs = -1;
+        qint64 lastGeoMs = -1;
+        QString lastGeoCountry;
+        qint64 lastThreatMs = -1;
+        QString lastDenialTransaction;
+        bool fatigueSuccessScored = false;
         QString lastAnonymizerIp;
         int alertIndex = -1;
     };

@@ -2,11 +2,12 @@
 // Every real public Okta event in the corpus must parse (tests/data/okta-peers, see SOURCES.md there).
 #include "core/okta/EventParser.h"
 #include "core/okta/InputReader.h"
-#include "support/TestSupport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#include "support/TestSupport.h"
 
 using namespace vigil;
 using namespace vigil::okta;
@@ -24,7 +25,8 @@ private slots:
         InputReader reader([&](LogEvent&& e) { events.append(std::move(e)); },
                            [&](const Rejection& r) { rejections.append(r); });
         reader.readBuffer(QStringLiteral("raw-events.ndjson"), input);
-        for (const Rejection& r : rejections) qWarning("line %lld: %s", r.line, qPrintable(r.detail));
+        for (const Rejection& r : rejections)
+            qWarning("line %lld: %s", r.line, qPrintable(r.detail));
         qInfo("raw-events.ndjson: %lld read, %lld accepted, %lld rejected", reader.counts().read,
               reader.counts().accepted, reader.counts().rejected);
         QCOMPARE(reader.counts().read, 53);
@@ -55,7 +57,8 @@ private slots:
 
     void pantherCasesParseOrLackARequiredField()
     {
-        const QByteArray input = test::readFileOrFail(test::dataPath(QStringLiteral("okta-peers/panther-cases.ndjson")));
+        const QByteArray input =
+            test::readFileOrFail(test::dataPath(QStringLiteral("okta-peers/panther-cases.ndjson")));
         EventParser parser;
         int cases = 0, accepted = 0, missingRequired = 0, redacted = 0;
         QMap<QString, int> missingByField;
@@ -86,8 +89,8 @@ private slots:
         }
         qInfo("panther-cases.ndjson: %d cases, %d parsed, %d rejected for a missing required field (uuid %d, "
               "published %d, eventType %d), %d for a redacted timestamp",
-              cases, accepted, missingRequired, missingByField.value(u"uuid"_qs),
-              missingByField.value(u"published"_qs), missingByField.value(u"eventType"_qs), redacted);
+              cases, accepted, missingRequired, missingByField.value(u"uuid"_qs), missingByField.value(u"published"_qs),
+              missingByField.value(u"eventType"_qs), redacted);
         QCOMPARE(cases, 88);
         QCOMPARE(accepted + missingRequired + redacted, cases);
         QCOMPARE(accepted, 65);

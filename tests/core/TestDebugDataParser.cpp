@@ -32,15 +32,16 @@ private slots:
         QTest::addColumn<QStringList>("negative"); // evaluated and NEGATIVE
         QTest::addColumn<QStringList>("unknown");  // present but no evidence either way
 
-        QTest::newRow("okta-classic")
-            << QByteArray("{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, "
-                          "New Country=NEGATIVE, Velocity=NEGATIVE, New City=POSITIVE}")
-            << true << QStringList{"New Device", "New IP", "New City"}
-            << QStringList{"New Geo-Location", "New State", "New Country", "Velocity"} << QStringList{};
-        QTest::newRow("riskIP-variant")
-            << QByteArray("{riskIP=POSITIVE, New Geo-Location=NEGATIVE, New Device=NEGATIVE, Velocity=POSITIVE}")
-            << true << QStringList{"riskIP", "Velocity"} << QStringList{"New Geo-Location", "New Device"}
-            << QStringList{};
+        QTest::newRow("okta-classic") << QByteArray(
+            "{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, "
+            "New Country=NEGATIVE, Velocity=NEGATIVE, New City=POSITIVE}")
+                                      << true << QStringList{"New Device", "New IP", "New City"}
+                                      << QStringList{"New Geo-Location", "New State", "New Country", "Velocity"}
+                                      << QStringList{};
+        QTest::newRow("riskIP-variant") << QByteArray(
+            "{riskIP=POSITIVE, New Geo-Location=NEGATIVE, New Device=NEGATIVE, Velocity=POSITIVE}")
+                                        << true << QStringList{"riskIP", "Velocity"}
+                                        << QStringList{"New Geo-Location", "New Device"} << QStringList{};
         QTest::newRow("unknown-and-bad-request")
             << QByteArray("{New Geo-Location=UNKNOWN, New Device=UNKNOWN, New State=BAD_REQUEST, New IP=NEGATIVE}")
             << true << QStringList{} << QStringList{"New IP"}
@@ -96,27 +97,39 @@ private slots:
         QTest::addColumn<QString>("detectionName");
         QTest::addColumn<QString>("previousLevel");
 
-        QTest::newRow("level-only") << QByteArray("{level=LOW}") << true << "LOW" << QStringList{} << "" << "";
+        QTest::newRow("level-only") << QByteArray("{level=LOW}") << true << "LOW" << QStringList{} << ""
+                                    << "";
         QTest::newRow("one-reason") << QByteArray("{reasons=Anomalous Location, level=MEDIUM}") << true << "MEDIUM"
-                                    << QStringList{"Anomalous Location"} << "" << "";
+                                    << QStringList{"Anomalous Location"} << ""
+                                    << "";
         QTest::newRow("reasons-with-commas")
             << QByteArray("{reasons=Anomalous Location, Anomalous Device, level=HIGH}") << true << "HIGH"
-            << QStringList{"Anomalous Location", "Anomalous Device"} << "" << "";
-        QTest::newRow("many-reasons")
-            << QByteArray("{reasons=Anomalous Geo-Distance, New Device, New ASN, New IP, New State, New Country, New "
-                          "City, level=HIGH}")
-            << true << "HIGH"
-            << QStringList{"Anomalous Geo-Distance", "New Device", "New ASN", "New IP", "New State", "New Country",
-                           "New City"}
-            << "" << "";
+            << QStringList{"Anomalous Location", "Anomalous Device"} << ""
+            << "";
+        QTest::newRow("many-reasons") << QByteArray(
+            "{reasons=Anomalous Geo-Distance, New Device, New ASN, New IP, New State, New Country, New "
+            "City, level=HIGH}") << true
+                                      << "HIGH" << QStringList{"Anomalous Geo-Distance",
+                                                               "New Device",
+                                                               "New ASN",
+                                                               "New IP",
+                                                               "New State",
+                                                               "New Country",
+                                                               "New City"}
+                                      << ""
+                                      << "";
         QTest::newRow("level-first") << QByteArray("{level=HIGH, reasons=Anomalous Device, New IP}") << true << "HIGH"
-                                     << QStringList{"Anomalous Device", "New IP"} << "" << "";
-        QTest::newRow("itp-user-risk")
-            << QByteArray("{previousLevel=LOW, level=MEDIUM, detectionName=Session Influenced User Risk, "
-                          "reasons=Associated sessionId is suspected to be hijacked, issuer=OKTA}")
-            << true << "MEDIUM" << QStringList{"Associated sessionId is suspected to be hijacked"}
-            << "Session Influenced User Risk" << "LOW";
-        QTest::newRow("not-a-map") << QByteArray("HIGH") << false << "" << QStringList{} << "" << "";
+                                     << QStringList{"Anomalous Device", "New IP"} << ""
+                                     << "";
+        QTest::newRow("itp-user-risk") << QByteArray(
+            "{previousLevel=LOW, level=MEDIUM, detectionName=Session Influenced User Risk, "
+            "reasons=Associated sessionId is suspected to be hijacked, issuer=OKTA}")
+                                       << true << "MEDIUM"
+                                       << QStringList{"Associated sessionId is suspected to be hijacked"}
+                                       << "Session Influenced User Risk"
+                                       << "LOW";
+        QTest::newRow("not-a-map") << QByteArray("HIGH") << false << "" << QStringList{} << ""
+                                   << "";
     }
 
     void risk()

@@ -18,28 +18,45 @@ QString qs(std::string_view v)
 }
 
 // Okta's Event Hook sample event (docs/concepts/event-hooks), trimmed the way the reference shows it.
-const QByteArray kHookSampleEvent = R"({"uuid":"f1d0b993-cc19-11ed-a688-db22c99ef6c4","published":"2023-03-26T21:05:32.159Z","eventType":"user.session.start","version":"0",
- "displayMessage":"User login to Okta","severity":"INFO",
- "client":{"userAgent":{"rawUserAgent":"Mozilla/5.0 (Macintosh) Chrome/111.0.0.0 Safari/537.36","os":"Mac OS X","browser":"CHROME"},
-   "zone":"null","device":"Computer","id":null,"ipAddress":"142.126.158.61",
-   "geographicalContext":{"city":"Toronto","state":"Ontario","country":"Canada","postalCode":"M4M","geolocation":{"lat":43.6567,"lon":-79.34}}},
- "actor":{"id":"00uz9fj5aT69fHVro1d6","type":"User","alternateId":"admin@okta.com","displayName":"Admin Name","detailEntry":null},
- "outcome":{"result":"SUCCESS","reason":null},
- "target":[{"id":"lae42mkdc9i9cbw3U1d6","type":"AuthenticatorEnrollment","alternateId":"unknown","displayName":"Password"},
-           {"id":"0oaz9fj21WKqTeaqs1d6","type":"AppInstance","alternateId":"Okta Admin Console","displayName":"Okta Admin Console"}],
- "transaction":{"type":"WEB","id":"ZCCzm8j2wTvzwele2NwLnwAADSc","detail":{}},
- "debugContext":{"debugData":{"authnRequestId":"ZCCzlCoZuOyo8RfASqHmPAAAAc8","deviceFingerprint":"3411ee4c591b2229f3bea251e12e0c1a",
-   "requestId":"ZCCzm8j2wTvzwele2NwLnwAADSc","dtHash":"f59d98b2e02f1319ef4ca651f57c36e3f25507f67dd6daf0408f753896b7e8dc","requestUri":"/idp/idx/identify","threatSuspected":"false","url":"/idp/idx/identify?",
-   "behaviors":"{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=POSITIVE}",
-   "risk":"{reasons=Anomalous Location, Anomalous Device, level=HIGH}"}},
- "legacyEventType":"core.user_auth.login_success",
- "authenticationContext":{"authenticationStep":0,"externalSessionId":"idxyNcxVX2ESsSL0u462548Qg","credentialType":"PASSWORD"},
- "securityContext":{"asNumber":577,"asOrg":"bell canada","isp":"bell canada","domain":"bell.ca","isProxy":false},
- "request":{"ipChain":[{"ip":"142.126.158.61","version":"V4"},{"ip":"10.0.0.1","version":"V4"}]}})";
+const QByteArray kHookSampleEvent =
+    "{\"uuid\":\"f1d0b993-cc19-11ed-a688-db22c99ef6c4\",\"published\":\"2023-03-26T21:05:32.159Z\",\"eventType\":"
+    "\"user.session.start\",\"version\":\"0\",\n"
+    " \"displayMessage\":\"User login to Okta\",\"severity\":\"INFO\",\n"
+    " \"client\":{\"userAgent\":{\"rawUserAgent\":\"Mozilla/5.0 (Macintosh) Chrome/111.0.0.0 "
+    "Safari/537.36\",\"os\":\"Mac OS X\",\"browser\":\"CHROME\"},\n"
+    "   \"zone\":\"null\",\"device\":\"Computer\",\"id\":null,\"ipAddress\":\"142.126.158.61\",\n"
+    "   "
+    "\"geographicalContext\":{\"city\":\"Toronto\",\"state\":\"Ontario\",\"country\":\"Canada\",\"postalCode\":\"M4M\","
+    "\"geolocation\":{\"lat\":43.6567,\"lon\":-79.34}}},\n"
+    " \"actor\":{\"id\":\"00uz9fj5aT69fHVro1d6\",\"type\":\"User\",\"alternateId\":\"admin@okta.com\",\"displayName\":"
+    "\"Admin Name\",\"detailEntry\":null},\n"
+    " \"outcome\":{\"result\":\"SUCCESS\",\"reason\":null},\n"
+    " \"target\":[{\"id\":\"lae42mkdc9i9cbw3U1d6\",\"type\":\"AuthenticatorEnrollment\",\"alternateId\":\"unknown\","
+    "\"displayName\":\"Password\"},\n"
+    "           {\"id\":\"0oaz9fj21WKqTeaqs1d6\",\"type\":\"AppInstance\",\"alternateId\":\"Okta Admin "
+    "Console\",\"displayName\":\"Okta Admin Console\"}],\n"
+    " \"transaction\":{\"type\":\"WEB\",\"id\":\"ZCCzm8j2wTvzwele2NwLnwAADSc\",\"detail\":{}},\n"
+    " \"debugContext\":{\"debugData\":{\"authnRequestId\":\"ZCCzlCoZuOyo8RfASqHmPAAAAc8\",\"deviceFingerprint\":"
+    "\"3411ee4c591b2229f3bea251e12e0c1a\",\n"
+    "   "
+    "\"requestId\":\"ZCCzm8j2wTvzwele2NwLnwAADSc\",\"dtHash\":"
+    "\"f59d98b2e02f1319ef4ca651f57c36e3f25507f67dd6daf0408f753896b7e8dc\",\"requestUri\":\"/idp/idx/"
+    "identify\",\"threatSuspected\":\"false\",\"url\":\"/idp/idx/identify?\",\n"
+    "   \"behaviors\":\"{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New "
+    "Country=NEGATIVE, Velocity=NEGATIVE, New City=POSITIVE}\",\n"
+    "   \"risk\":\"{reasons=Anomalous Location, Anomalous Device, level=HIGH}\"}},\n"
+    " \"legacyEventType\":\"core.user_auth.login_success\",\n"
+    " \"authenticationContext\":{\"authenticationStep\":0,\"externalSessionId\":\"idxyNcxVX2ESsSL0u462548Qg\","
+    "\"credentialType\":\"PASSWORD\"},\n"
+    " \"securityContext\":{\"asNumber\":577,\"asOrg\":\"bell canada\",\"isp\":\"bell "
+    "canada\",\"domain\":\"bell.ca\",\"isProxy\":false},\n"
+    " \"request\":{\"ipChain\":[{\"ip\":\"142.126.158.61\",\"version\":\"V4\"},{\"ip\":\"10.0.0.1\",\"version\":\"V4\"}"
+    "]}}";
 
 QByteArray minimal(const QByteArray& uuid)
 {
-    return R"({"uuid":")" + uuid + R"(","published":"2024-01-01T00:00:00.000Z","eventType":"user.session.start"})";
+    return "{\"uuid\":\"" + uuid
+           + "\",\"published\":\"2024-01-01T00:00:00.000Z\",\"eventType\":\"user.session.start\"}";
 }
 
 struct Collected
@@ -127,10 +144,15 @@ private slots:
 
     void lowerCasedKeysAsPantherStoresThem()
     {
-        const QByteArray json = R"({"uuid":"u-1","published":"2022-03-22 14:21:53.225","eventtype":"user.session.start",
-            "displaymessage":"User login to Okta","actor":{"alternateid":"homer@springfield.gov","displayname":"Homer"},
-            "debugcontext":{"debugdata":{"threatsuspected":"true","behaviors":"{New Country=POSITIVE}"}},
-            "securitycontext":{"isproxy":true,"asnumber":"14061"},"authenticationcontext":{"externalsessionid":"s1"}})";
+        const QByteArray json =
+            "{\"uuid\":\"u-1\",\"published\":\"2022-03-22 14:21:53.225\",\"eventtype\":\"user.session.start\",\n"
+            "            \"displaymessage\":\"User login to "
+            "Okta\",\"actor\":{\"alternateid\":\"homer@springfield.gov\",\"displayname\":\"Homer\"},\n"
+            "            \"debugcontext\":{\"debugdata\":{\"threatsuspected\":\"true\",\"behaviors\":\"{New "
+            "Country=POSITIVE}\"}},\n"
+            "            "
+            "\"securitycontext\":{\"isproxy\":true,\"asnumber\":\"14061\"},\"authenticationcontext\":{"
+            "\"externalsessionid\":\"s1\"}}";
         EventParser parser;
         LogEvent e;
         ParseError err;
@@ -148,13 +170,23 @@ private slots:
 
     void structuredSecurityContextAndLogOnlyData()
     {
-        const QByteArray json = R"({"uuid":"u-2","published":"2024-01-01T00:00:00Z","eventType":"policy.evaluate_sign_on",
-            "securityContext":{"asNumber":394089,"asOrg":"ASN 0000","isp":"google","domain":null,"isProxy":false,
-              "risk":{"level":"MEDIUM","reasons":["Anomalous Device"],"detectionName":"Suspected Session Hijacking"},
-              "ipDetails":{"asNumber":394089,"ipServiceCategories":[{"isAnonymous":true,"operator":"TOR","type":"Tor"}]},
-              "userBehaviors":[{"id":"b1","name":"New Device","result":"NEGATIVE"},{"id":"b2","name":"New Geo-Location","result":"POSITIVE"}]},
-            "debugContext":{"debugData":{"logOnlySecurityData":"{\"risk\":{\"level\":\"HIGH\"},\"behaviors\":{\"New IP\":\"POSITIVE\",\"Velocity\":\"NEGATIVE\"}}",
-              "tunnels":"[{\"anonymous\":true,\"operator\":\"WARP_VPN\",\"type\":\"VPN\"}]"}}})";
+        const QByteArray json =
+            "{\"uuid\":\"u-2\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"policy.evaluate_sign_on\",\n"
+            "            \"securityContext\":{\"asNumber\":394089,\"asOrg\":\"ASN "
+            "0000\",\"isp\":\"google\",\"domain\":null,\"isProxy\":false,\n"
+            "              \"risk\":{\"level\":\"MEDIUM\",\"reasons\":[\"Anomalous "
+            "Device\"],\"detectionName\":\"Suspected Session Hijacking\"},\n"
+            "              "
+            "\"ipDetails\":{\"asNumber\":394089,\"ipServiceCategories\":[{\"isAnonymous\":true,\"operator\":\"TOR\","
+            "\"type\":\"Tor\"}]},\n"
+            "              \"userBehaviors\":[{\"id\":\"b1\",\"name\":\"New "
+            "Device\",\"result\":\"NEGATIVE\"},{\"id\":\"b2\",\"name\":\"New "
+            "Geo-Location\",\"result\":\"POSITIVE\"}]},\n"
+            "            "
+            "\"debugContext\":{\"debugData\":{\"logOnlySecurityData\":\"{\\\"risk\\\":{\\\"level\\\":\\\"HIGH\\\"},"
+            "\\\"behaviors\\\":{\\\"New IP\\\":\\\"POSITIVE\\\",\\\"Velocity\\\":\\\"NEGATIVE\\\"}}\",\n"
+            "              "
+            "\"tunnels\":\"[{\\\"anonymous\\\":true,\\\"operator\\\":\\\"WARP_VPN\\\",\\\"type\\\":\\\"VPN\\\"}]\"}}}";
         EventParser parser;
         LogEvent e;
         ParseError err;
@@ -177,38 +209,43 @@ private slots:
         QTest::addColumn<RejectReason>("reason");
         QTest::addColumn<QString>("field");
 
-        QTest::newRow("truncated") << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":"x")")
+        QTest::newRow("truncated") << QByteArray(
+            "{\"uuid\":\"a\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"")
                                    << RejectReason::InvalidJson << "";
         QTest::newRow("bare-word") << QByteArray("hello") << RejectReason::InvalidJson << "";
         QTest::newRow("trailing-garbage")
-            << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":"x"} trailing)")
+            << QByteArray("{\"uuid\":\"a\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"} trailing")
             << RejectReason::InvalidJson << "";
-        QTest::newRow("unclosed-string") << QByteArray(R"({"uuid":"a)") << RejectReason::InvalidJson << "";
+        QTest::newRow("unclosed-string") << QByteArray("{\"uuid\":\"a") << RejectReason::InvalidJson << "";
         QTest::newRow("array") << QByteArray("[1,2]") << RejectReason::NotAnObject << "";
         QTest::newRow("number") << QByteArray("42") << RejectReason::NotAnObject << "";
-        QTest::newRow("string") << QByteArray(R"("event")") << RejectReason::NotAnObject << "";
-        QTest::newRow("missing-uuid") << QByteArray(R"({"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+        QTest::newRow("string") << QByteArray("\"event\"") << RejectReason::NotAnObject << "";
+        QTest::newRow("missing-uuid") << QByteArray("{\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"}")
                                       << RejectReason::MissingField << "uuid";
-        QTest::newRow("missing-published") << QByteArray(R"({"uuid":"a","eventType":"x"})")
-                                           << RejectReason::MissingField << "published";
-        QTest::newRow("missing-eventType") << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z"})")
+        QTest::newRow("missing-published")
+            << QByteArray("{\"uuid\":\"a\",\"eventType\":\"x\"}") << RejectReason::MissingField << "published";
+        QTest::newRow("missing-eventType") << QByteArray("{\"uuid\":\"a\",\"published\":\"2024-01-01T00:00:00Z\"}")
                                            << RejectReason::MissingField << "eventType";
-        QTest::newRow("null-uuid") << QByteArray(R"({"uuid":null,"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+        QTest::newRow("null-uuid") << QByteArray(
+            "{\"uuid\":null,\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"}")
                                    << RejectReason::MissingField << "uuid";
-        QTest::newRow("numeric-uuid") << QByteArray(R"({"uuid":7,"published":"2024-01-01T00:00:00Z","eventType":"x"})")
+        QTest::newRow("numeric-uuid") << QByteArray(
+            "{\"uuid\":7,\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"}")
                                       << RejectReason::WrongType << "uuid";
         QTest::newRow("object-eventType")
-            << QByteArray(R"({"uuid":"a","published":"2024-01-01T00:00:00Z","eventType":{"x":1}})")
+            << QByteArray("{\"uuid\":\"a\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":{\"x\":1}}")
             << RejectReason::WrongType << "eventType";
-        QTest::newRow("numeric-published") << QByteArray(R"({"uuid":"a","published":1700000000,"eventType":"x"})")
-                                           << RejectReason::WrongType << "published";
-        QTest::newRow("empty-uuid") << QByteArray(R"({"uuid":"","published":"2024-01-01T00:00:00Z","eventType":"x"})")
+        QTest::newRow("numeric-published")
+            << QByteArray("{\"uuid\":\"a\",\"published\":1700000000,\"eventType\":\"x\"}") << RejectReason::WrongType
+            << "published";
+        QTest::newRow("empty-uuid") << QByteArray(
+            "{\"uuid\":\"\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\"}")
                                     << RejectReason::EmptyField << "uuid";
-        QTest::newRow("bad-timestamp") << QByteArray(R"({"uuid":"a","published":"yesterday","eventType":"x"})")
+        QTest::newRow("bad-timestamp") << QByteArray("{\"uuid\":\"a\",\"published\":\"yesterday\",\"eventType\":\"x\"}")
                                        << RejectReason::BadTimestamp << "published";
-        QTest::newRow("impossible-date")
-            << QByteArray(R"({"uuid":"a","published":"2023-02-30T00:00:00Z","eventType":"x"})")
-            << RejectReason::BadTimestamp << "published";
+        QTest::newRow("impossible-date") << QByteArray(
+            "{\"uuid\":\"a\",\"published\":\"2023-02-30T00:00:00Z\",\"eventType\":\"x\"}")
+                                         << RejectReason::BadTimestamp << "published";
     }
 
     void rejects()
@@ -232,9 +269,13 @@ private slots:
 
     void nullsAndUnknownFieldsAreFine()
     {
-        const QByteArray json = R"({"uuid":"n1","published":"2024-01-01T00:00:00Z","eventType":"user.session.start",
-            "actor":null,"client":null,"outcome":null,"target":null,"debugContext":{"debugData":null},
-            "securityContext":{"asNumber":null,"isProxy":null},"somethingNew":{"nested":[1,2,{"x":null}]},"version":0})";
+        const QByteArray json =
+            "{\"uuid\":\"n1\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"user.session.start\",\n"
+            "            "
+            "\"actor\":null,\"client\":null,\"outcome\":null,\"target\":null,\"debugContext\":{\"debugData\":null},\n"
+            "            "
+            "\"securityContext\":{\"asNumber\":null,\"isProxy\":null},\"somethingNew\":{\"nested\":[1,2,{\"x\":null}]},"
+            "\"version\":0}";
         EventParser parser;
         LogEvent e;
         ParseError err;
@@ -248,7 +289,7 @@ private slots:
     void ndjsonKeepsNeighboursOfBadLines()
     {
         const QByteArray input = minimal("l1") + "\n" + "{not json\n" + "\n" + minimal("l4") + "\r\n"
-                                 + R"({"uuid":"l5","eventType":"x"})" + "\n" + minimal("l6");
+                                 + "{\"uuid\":\"l5\",\"eventType\":\"x\"}" + "\n" + minimal("l6");
         ReadCounts counts;
         const Collected c = readAll(input, &counts);
         QCOMPARE(counts.read, 5); // the blank line is not a record
@@ -268,8 +309,8 @@ private slots:
 
     void jsonArrayWithLineNumbers()
     {
-        const QByteArray input = "[\n  " + minimal("a1") + ",\n  " + R"({"uuid":"a2"})" + ",\n  " + minimal("a3")
-                                 + ",\n  17\n]\n";
+        const QByteArray input =
+            "[\n  " + minimal("a1") + ",\n  " + "{\"uuid\":\"a2\"}" + ",\n  " + minimal("a3") + ",\n  17\n]\n";
         ReadCounts counts;
         const Collected c = readAll(input, &counts);
         QCOMPARE(counts.read, 4);
@@ -283,10 +324,14 @@ private slots:
 
     void eventHookPayload()
     {
-        const QByteArray input = R"({"eventType":"com.okta.event_hook","eventTypeVersion":"1.0","cloudEventsVersion":"0.1",
-            "source":"https://example.okta.com/api/v1/eventHooks/who8vt36qfNpCGz9H1e6","eventId":"b5a188b9-5ece-4636-b041-482ffda96311",
-            "data":{"events":[)" + minimal("h1")
-                                 + ",\n" + kHookSampleEvent + R"(]},"eventTime":"2023-03-26T21:05:33.000Z","contentType":"application/json"})";
+        const QByteArray input =
+            "{\"eventType\":\"com.okta.event_hook\",\"eventTypeVersion\":\"1.0\",\"cloudEventsVersion\":\"0.1\",\n"
+            "            "
+            "\"source\":\"https://example.okta.com/api/v1/eventHooks/"
+            "who8vt36qfNpCGz9H1e6\",\"eventId\":\"b5a188b9-5ece-4636-b041-482ffda96311\",\n"
+            "            \"data\":{\"events\":["
+            + minimal("h1") + ",\n" + kHookSampleEvent
+            + "]},\"eventTime\":\"2023-03-26T21:05:33.000Z\",\"contentType\":\"application/json\"}";
         ReadCounts counts;
         const Collected c = readAll(input, &counts);
         QCOMPARE(counts.accepted, 2);
@@ -296,7 +341,7 @@ private slots:
 
     void hookPayloadsAsNdjsonLines()
     {
-        const QByteArray input = R"({"eventType":"com.okta.event_hook","data":{"events":[)" + minimal("p1") + ","
+        const QByteArray input = "{\"eventType\":\"com.okta.event_hook\",\"data\":{\"events\":[" + minimal("p1") + ","
                                  + minimal("p2") + "]}}\n" + minimal("p3") + "\n";
         ReadCounts counts;
         const Collected c = readAll(input, &counts);
@@ -313,6 +358,31 @@ private slots:
         QCOMPARE(qs(c.events.at(0).uuid()), "f1d0b993-cc19-11ed-a688-db22c99ef6c4");
     }
 
+    void brokenFirstLineKeepsTheRest()
+    {
+        // An unbalanced first line must not turn the whole file into one broken document.
+        const QByteArray input = "{\"uuid\":\"x1\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"a\","
+                                 "\n"
+                                 + minimal("x2") + "\n" + minimal("x3") + "\n";
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.read, 3);
+        QCOMPARE(counts.accepted, 2);
+        QCOMPARE(counts.rejected, 1);
+        QCOMPARE(c.rejections.first().line, 1);
+    }
+
+    void emptyHookDeliveryIsNotAnError()
+    {
+        ReadCounts counts;
+        const Collected c = readAll("{\"eventType\":\"com.okta.event_hook\",\"data\":{\"events\":[]}}"
+                                    "\n" + minimal("e1")
+                                        + "\n",
+                                    &counts);
+        QCOMPARE(counts.rejected, 0);
+        QCOMPARE(counts.accepted, 1);
+    }
+
     void brokenArrayReportsWhereItStopped()
     {
         const QByteArray input = "[\n" + minimal("b1") + ",\n" + minimal("b2") + ",\n{\"uuid\":\n";
@@ -321,6 +391,7 @@ private slots:
         QVERIFY(counts.rejected >= 1);
         QVERIFY(!c.rejections.isEmpty());
         QCOMPARE(int(c.rejections.last().reason), int(RejectReason::InvalidJson));
+        QCOMPARE(counts.read, counts.accepted + counts.rejected);
     }
 };
 

@@ -72,9 +72,11 @@ private slots:
     void partialFileMergesOverDefaults()
     {
         QStringList errors;
-        const auto policy = Policy::fromJson(R"({"schema_version":1,
-            "detections":{"brute_force":{"failures":5}},"protected_accounts":["breakglass@corp.example"]})",
-                                             &errors);
+        const auto policy = Policy::fromJson(
+            "{\"schema_version\":1,\n"
+            "            "
+            "\"detections\":{\"brute_force\":{\"failures\":5}},\"protected_accounts\":[\"breakglass@corp.example\"]}",
+            &errors);
         QVERIFY2(policy.has_value(), qPrintable(errors.join(u'\n')));
         QCOMPARE(policy->number(u"detections.brute_force.failures"_qs), 5.0);
         QCOMPARE(policy->number(u"detections.brute_force.window_minutes"_qs), 10.0); // untouched default
@@ -88,39 +90,39 @@ private slots:
 
         QTest::newRow("not-json") << QByteArray("{\"schema_version\":1,") << "not valid JSON";
         QTest::newRow("not-object") << QByteArray("[1]") << "JSON object";
-        QTest::newRow("wrong-version") << QByteArray(R"({"schema_version":2})") << "schema_version";
-        QTest::newRow("unknown-top") << QByteArray(R"({"schema_version":1,"sevrity":{}})") << "sevrity: unknown key";
+        QTest::newRow("wrong-version") << QByteArray("{\"schema_version\":2}") << "schema_version";
+        QTest::newRow("unknown-top") << QByteArray("{\"schema_version\":1,\"sevrity\":{}}") << "sevrity: unknown key";
         QTest::newRow("unknown-nested") << QByteArray(
-            R"({"schema_version":1,"detections":{"brute_force":{"windw_minutes":5}}})")
+            "{\"schema_version\":1,\"detections\":{\"brute_force\":{\"windw_minutes\":5}}}")
                                         << "detections.brute_force.windw_minutes: unknown key";
-        QTest::newRow("unknown-detection") << QByteArray(R"({"schema_version":1,"detections":{"bruteforce":{}}})")
+        QTest::newRow("unknown-detection") << QByteArray("{\"schema_version\":1,\"detections\":{\"bruteforce\":{}}}")
                                            << "detections.bruteforce: unknown key";
-        QTest::newRow("wrong-type") << QByteArray(R"({"schema_version":1,"scoring":{"alert_threshold":"40"}})")
+        QTest::newRow("wrong-type") << QByteArray("{\"schema_version\":1,\"scoring\":{\"alert_threshold\":\"40\"}}")
                                     << "scoring.alert_threshold: must be a number, not a string";
-        QTest::newRow("bool-type") << QByteArray(R"({"schema_version":1,"detections":{"geo_risk":{"enabled":1}}})")
+        QTest::newRow("bool-type") << QByteArray("{\"schema_version\":1,\"detections\":{\"geo_risk\":{\"enabled\":1}}}")
                                    << "detections.geo_risk.enabled: must be a boolean";
-        QTest::newRow("out-of-range") << QByteArray(R"({"schema_version":1,"scoring":{"alert_threshold":140}})")
+        QTest::newRow("out-of-range") << QByteArray("{\"schema_version\":1,\"scoring\":{\"alert_threshold\":140}}")
                                       << "scoring.alert_threshold: 140 is outside 1 to 100";
         QTest::newRow("negative-points") << QByteArray(
-            R"({"schema_version":1,"detections":{"new_device":{"points":-5}}})")
+            "{\"schema_version\":1,\"detections\":{\"new_device\":{\"points\":-5}}}")
                                          << "detections.new_device.points: -5 is outside";
         QTest::newRow("fractional-count")
-            << QByteArray(R"({"schema_version":1,"detections":{"brute_force":{"failures":3.5}}})")
+            << QByteArray("{\"schema_version\":1,\"detections\":{\"brute_force\":{\"failures\":3.5}}}")
             << "detections.brute_force.failures: must be a whole number";
         QTest::newRow("always-alert-unknown")
-            << QByteArray(R"({"schema_version":1,"scoring":{"always_alert":["threat_insight","tor"]}})")
+            << QByteArray("{\"schema_version\":1,\"scoring\":{\"always_alert\":[\"threat_insight\",\"tor\"]}}")
             << "scoring.always_alert[1]: 'tor' is not a detection";
-        QTest::newRow("weekday") << QByteArray(R"({"schema_version":1,"business_hours":{"weekdays":["Monday"]}})")
+        QTest::newRow("weekday") << QByteArray("{\"schema_version\":1,\"business_hours\":{\"weekdays\":[\"Monday\"]}}")
                                  << "business_hours.weekdays[0]: 'Monday'";
         QTest::newRow("asn-string") << QByteArray(
-            R"({"schema_version":1,"detections":{"anonymizer":{"asns":["AS9009"]}}})")
+            "{\"schema_version\":1,\"detections\":{\"anonymizer\":{\"asns\":[\"AS9009\"]}}}")
                                     << "detections.anonymizer.asns[0]: must be an AS number";
         QTest::newRow("empty-country") << QByteArray(
-            R"({"schema_version":1,"detections":{"geo_risk":{"allowed_countries":[" "]}}})")
+            "{\"schema_version\":1,\"detections\":{\"geo_risk\":{\"allowed_countries\":[\" \"]}}}")
                                        << "detections.geo_risk.allowed_countries[0]";
-        QTest::newRow("severity-order") << QByteArray(R"({"schema_version":1,"severity":{"high":90}})")
+        QTest::newRow("severity-order") << QByteArray("{\"schema_version\":1,\"severity\":{\"high\":90}}")
                                         << "severity: bands must rise";
-        QTest::newRow("hours-order") << QByteArray(R"({"schema_version":1,"business_hours":{"start_hour":20}})")
+        QTest::newRow("hours-order") << QByteArray("{\"schema_version\":1,\"business_hours\":{\"start_hour\":20}}")
                                      << "business_hours: start_hour must come before end_hour";
     }
 
@@ -137,8 +139,8 @@ private slots:
     void reportsEveryProblemAtOnce()
     {
         QStringList errors;
-        QVERIFY(!Policy::fromJson(R"({"schema_version":1,"scoring":{"alert_threshold":0,"halflife":3},
-            "detections":{"mfa_fatigue":{"pushes":"many"}}})",
+        QVERIFY(!Policy::fromJson("{\"schema_version\":1,\"scoring\":{\"alert_threshold\":0,\"halflife\":3},\n"
+                                  "            \"detections\":{\"mfa_fatigue\":{\"pushes\":\"many\"}}}",
                                   &errors));
         QCOMPARE(errors.size(), 3);
     }
