@@ -68,6 +68,17 @@ bool parseRisk(std::string_view text, RiskValue& out)
         const size_t eq = inner.find('=', pos);
         if (eq == std::string_view::npos) return any;
         const std::string_view key = trim(inner.substr(pos, eq - pos));
+        // "{reasons=level=LOW}": an empty value runs straight into the next key.
+        bool emptyValue = false;
+        for (std::string_view k : kRiskKeys) {
+            const std::string_view rest = inner.substr(eq + 1);
+            if (rest.size() > k.size() && rest.substr(0, k.size()) == k && rest[k.size()] == '=') emptyValue = true;
+        }
+        if (emptyValue) {
+            any = true;
+            pos = eq + 1;
+            continue;
+        }
         const size_t end = nextRiskKey(inner, eq + 1);
         const std::string_view value =
             trim(inner.substr(eq + 1, end == std::string_view::npos ? std::string_view::npos : end - eq - 1));

@@ -259,7 +259,8 @@ public:
             } else if (keyIs(f.key, "interface")) {
                 set(Str::Interface, f.value);
             } else if (keyIs(f.key, "authenticationstep")) {
-                if (const auto step = asDouble(f.value)) builder.setAuthenticationStep(int(*step));
+                const auto step = asDouble(f.value);
+                if (step && *step >= 0 && *step <= 1000) builder.setAuthenticationStep(int(*step));
             }
         }
     }
@@ -328,7 +329,9 @@ public:
             const dom::element v = f.value;
             if (keyIs(f.key, "asnumber")) {
                 if (isNumber(v.type())) {
-                    builder.setAsNumber(qint64(*asDouble(v)));
+                    // AS numbers are 32-bit; anything else is not an AS number (and would overflow the cast).
+                    const double asn = *asDouble(v);
+                    if (asn >= 0 && asn <= 4294967295.0) builder.setAsNumber(qint64(asn));
                 } else if (v.is_string()) {
                     const std::string_view s = v.get_string().value_unsafe();
                     qint64 asn = 0;
@@ -415,7 +418,9 @@ public:
     {
         for (dom::element t : a) {
             if (!t.is_object()) continue;
-            std::string_view id, type, alternateId, displayName;
+            // Owned copies: text() keeps non-string values in a small ring that a target with many
+            // (duplicate) keys could wrap around.
+            std::string id, type, alternateId, displayName;
             for (dom::key_value_pair f : asObject(t)) {
                 if (keyIs(f.key, "id")) {
                     id = text(f.value);

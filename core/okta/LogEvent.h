@@ -44,10 +44,10 @@ enum class TriState : quint8
 
 // One Okta System Log event, reduced to what detection and display need.
 //
-// The event owns one UTF-8 buffer: the raw JSON exactly as received, followed by the few strings
-// that had to be rewritten (unescaped, joined, numbers as text). Fields are offsets into it, so
-// most of them point straight into the raw JSON: one allocation per event and no per-field copies,
-// which is what lets the parser keep up with Okta's firehose. Copies are cheap (implicit sharing).
+// The event owns one UTF-8 buffer: the raw JSON exactly as received, followed by the field values
+// (unescaped, joined, numbers as text). Fields are offsets into it: one allocation per event instead
+// of one per field, which is what lets the parser keep up with Okta's firehose. A value given as a
+// view into the raw JSON is not copied at all. Copies of an event are cheap (implicit sharing).
 // Accessors return views into that buffer; use `qs()` for display.
 class LogEvent
 {

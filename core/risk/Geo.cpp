@@ -82,7 +82,7 @@ bool sameCountry(const QString& policyEntry, const QString& oktaCountry)
     const QString entry = policyEntry.trimmed();
     const QString country = oktaCountry.trimmed().toLower();
     if (entry.compare(oktaCountry.trimmed(), Qt::CaseInsensitive) == 0) return true;
-    if (entry.size() == 2) return countryNames().value(entry.toUpper()).contains(country);
+    if (entry.size() == 2 && countryNames().value(entry.toUpper()).contains(country)) return true;
     // A name in the policy and a code from elsewhere, or two spellings of one country.
     for (auto it = countryNames().begin(); it != countryNames().end(); ++it) {
         if (it.value().contains(entry.toLower()))

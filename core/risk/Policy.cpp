@@ -129,7 +129,9 @@ void check(
             const bool numbers = path.endsWith(u".asns");
             for (qsizetype i = 0; i < items.size(); ++i) {
                 const QJsonValue item = items.at(i);
-                const bool ok = numbers ? item.isDouble() : (item.isString() && !item.toString().trimmed().isEmpty());
+                const double n = item.toDouble(-1);
+                const bool ok = numbers ? (item.isDouble() && n >= 0 && n <= 4294967295.0 && std::floor(n) == n)
+                                        : (item.isString() && !item.toString().trimmed().isEmpty());
                 if (!ok) {
                     errors << Policy::tr("%1[%2]: must be %3")
                                   .arg(path)

@@ -99,6 +99,8 @@ private slots:
 
         QTest::newRow("level-only") << QByteArray("{level=LOW}") << true << "LOW" << QStringList{} << ""
                                     << "";
+        QTest::newRow("empty-reasons") << QByteArray("{reasons=level=LOW}") << true << "LOW" << QStringList{} << ""
+                                       << "";
         QTest::newRow("one-reason") << QByteArray("{reasons=Anomalous Location, level=MEDIUM}") << true << "MEDIUM"
                                     << QStringList{"Anomalous Location"} << ""
                                     << "";

@@ -267,6 +267,25 @@ private slots:
         QCOMPARE(qs(e.uuid()), "after");
     }
 
+    void hugeListsStayLinear()
+    {
+        // 20,000 risk reasons: appending must not copy the growing value each time.
+        QByteArray reasons;
+        for (int i = 0; i < 20000; ++i)
+            reasons += (i ? "," : "") + QByteArray("\"r\"");
+        const QByteArray json = "{\"uuid\":\"big\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x\","
+                                "\"securityContext\":{\"asNumber\":1e300,\"risk\":{\"reasons\":["
+                                + reasons + "]}}}";
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY2(parser.parse({json.constData(), size_t(json.size())}, e, err), qPrintable(err.detail));
+        QCOMPARE(e.riskReasons().size(), 20000);
+        QCOMPARE(e.asNumber(), -1); // not an AS number
+        e.releaseRawJson();
+        QCOMPARE(e.riskReasons().size(), 20000);
+    }
+
     void nullsAndUnknownFieldsAreFine()
     {
         const QByteArray json =

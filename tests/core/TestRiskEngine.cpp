@@ -215,6 +215,46 @@ private slots:
         QVERIFY(!detectionsOf(strict, u"d@corp.example"_qs).contains(u"geo_risk"));
     }
 
+    void countryNamesAndCodes()
+    {
+        QVERIFY(risk::sameCountry(u"UK"_qs, u"United Kingdom"_qs));
+        QVERIFY(risk::sameCountry(u"GB"_qs, u"United Kingdom"_qs));
+        QVERIFY(risk::sameCountry(u"RU"_qs, u"Russia"_qs));
+        QVERIFY(risk::sameCountry(u"Russian Federation"_qs, u"Russia"_qs));
+        QVERIFY(!risk::sameCountry(u"US"_qs, u"Canada"_qs));
+    }
+
+    void wrongTotpCodesAreNotPushFatigue()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 4; ++i) {
+            QJsonObject e = baseEvent(u"user.authentication.auth_via_mfa"_qs, u"t@corp.example"_qs, kT0 + i * kMinute,
+                                      u"FAILURE"_qs);
+            e.insert(u"outcome"_qs,
+                     QJsonObject{{u"result"_qs, u"FAILURE"_qs}, {u"reason"_qs, u"INVALID_CREDENTIALS"_qs}});
+            e.insert(u"target"_qs, QJsonArray{QJsonObject{{u"type"_qs, u"AuthenticatorEnrollment"_qs},
+                                                          {u"displayName"_qs, u"Google Authenticator"_qs}}});
+            engine.process(parse(e));
+        }
+        QVERIFY(!detectionsOf(engine, u"t@corp.example"_qs).contains(u"mfa_fatigue"));
+    }
+
+    void oneLoginFromAHighRiskCountryIsOneFinding()
+    {
+        RiskEngine engine;
+        engine.process(signIn(u"r@corp.example"_qs, kT0, kMoscow));
+        for (int i = 1; i <= 3; ++i) {
+            QJsonObject sso =
+                baseEvent(u"user.authentication.sso"_qs, u"r@corp.example"_qs, kT0 + i * kMinute, u"SUCCESS"_qs);
+            at(sso, kMoscow);
+            engine.process(parse(sso));
+        }
+        int geo = 0;
+        for (const risk::Contribution& c : engine.contributions(u"r@corp.example"_qs))
+            geo += c.detection == u"geo_risk";
+        QCOMPARE(geo, 1);
+    }
+
     void mfaFatigue()
     {
         RiskEngine engine;
