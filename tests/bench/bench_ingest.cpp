@@ -20,11 +20,10 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    const int events = args.size() > 1 ? args.at(1).toInt() : 200000;
-    const int users = args.size() > 2 ? args.at(2).toInt() : 5000;
-
-    test::SyntheticEventGenerator generator(users, 42);
-    const QByteArray text = generator.ndjson(events);
+    const test::BenchInput bench = test::benchInput(args);
+    const int events = bench.events;
+    const int users = bench.users;
+    const QByteArray& text = bench.text;
     // --write FILE keeps the generated input, to profile or replay it elsewhere.
     if (const qsizetype w = args.indexOf(u"--write"_qs); w > 0 && w + 1 < args.size()) {
         QFile out(args.at(w + 1));

@@ -208,6 +208,11 @@ QList<QByteArray> BenignTraffic::week(qint64 mondayUtcMs)
                     out.emplace_back(t - k * 20000, QJsonDocument(f).toJson(QJsonDocument::Compact));
                 }
                 const QString session = u"idx"_qs + w.hex(22);
+                // Everything after the sign-in happens in its session, from the same place and device.
+                const auto log = [&](const QString& type, qint64 at, const QString& result) {
+                    out.emplace_back(at, QJsonDocument(w.event(type, p, at, city, ip, device, session, result))
+                                             .toJson(QJsonDocument::Compact));
+                };
                 QJsonObject start = w.event(u"user.session.start"_qs, p, t, city, ip, device, session, u"SUCCESS"_qs);
                 if (p.newPhoneDay == day && s == 0) {
                     QJsonObject debug = start.value(u"debugContext").toObject();
@@ -222,29 +227,19 @@ QList<QByteArray> BenignTraffic::week(qint64 mondayUtcMs)
                 // MFA: one push, accepted; sometimes fumbled once first.
                 qint64 m = t + 5000;
                 if (m_rng() % 50 == 0) {
-                    out.emplace_back(m, QJsonDocument(w.event(u"system.push.send_factor_verify_push"_qs, p, m, city, ip,
-                                                              device, session, u"SUCCESS"_qs))
-                                            .toJson(QJsonDocument::Compact));
+                    log(u"system.push.send_factor_verify_push"_qs, m, u"SUCCESS"_qs);
                     m += 15000;
-                    out.emplace_back(m, QJsonDocument(w.event(u"user.mfa.okta_verify.deny_push"_qs, p, m, city, ip,
-                                                              device, session, u"FAILURE"_qs))
-                                            .toJson(QJsonDocument::Compact));
+                    log(u"user.mfa.okta_verify.deny_push"_qs, m, u"FAILURE"_qs);
                     m += 10000;
                 }
-                out.emplace_back(m, QJsonDocument(w.event(u"system.push.send_factor_verify_push"_qs, p, m, city, ip,
-                                                          device, session, u"SUCCESS"_qs))
-                                        .toJson(QJsonDocument::Compact));
+                log(u"system.push.send_factor_verify_push"_qs, m, u"SUCCESS"_qs);
                 m += 8000;
-                out.emplace_back(m, QJsonDocument(w.event(u"user.authentication.auth_via_mfa"_qs, p, m, city, ip,
-                                                          device, session, u"SUCCESS"_qs))
-                                        .toJson(QJsonDocument::Compact));
+                log(u"user.authentication.auth_via_mfa"_qs, m, u"SUCCESS"_qs);
                 // The working day: apps by SSO on the same session.
                 const int apps = 3 + int(m_rng() % 5);
                 for (int a = 0; a < apps; ++a) {
                     const qint64 at = m + (a + 1) * qint64(20 + m_rng() % 60) * kMinute;
-                    out.emplace_back(at, QJsonDocument(w.event(u"user.authentication.sso"_qs, p, at, city, ip, device,
-                                                               session, u"SUCCESS"_qs))
-                                             .toJson(QJsonDocument::Compact));
+                    log(u"user.authentication.sso"_qs, at, u"SUCCESS"_qs);
                 }
                 t += (4 + qint64(m_rng() % 3)) * kHour; // an afternoon sign-in after the session expired
             }

@@ -26,6 +26,16 @@ PaddedInput padded(const QByteArray& text)
     return input;
 }
 
+BenchInput benchInput(const QStringList& arguments)
+{
+    BenchInput input;
+    input.events = arguments.size() > 1 ? arguments.at(1).toInt() : 200000;
+    input.users = arguments.size() > 2 ? arguments.at(2).toInt() : 5000;
+    SyntheticEventGenerator generator(input.users, 42);
+    input.text = generator.ndjson(input.events);
+    return input;
+}
+
 QByteArray readFileOrFail(const QString& path)
 {
     QFile f(path);

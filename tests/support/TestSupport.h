@@ -42,4 +42,13 @@ struct PaddedInput
 };
 PaddedInput padded(const QByteArray& text);
 
+// A benchmark's input from its command line: `bench [EVENTS] [USERS]` (defaults 200,000 and 5,000).
+struct BenchInput
+{
+    int events = 0;
+    int users = 0;
+    QByteArray text; // NDJSON from SyntheticEventGenerator(users, 42)
+};
+BenchInput benchInput(const QStringList& arguments);
+
 } // namespace vigil::test
