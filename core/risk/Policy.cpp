@@ -39,6 +39,9 @@ constexpr Range kRanges[] = {
     {"detections.off_hours.min_days", 1, 365, true},
     {"business_hours.start_hour", 0, 23, true},
     {"business_hours.end_hour", 1, 24, true},
+    {"ingest.backfill_hours", 0, 2160, false}, // Okta keeps 90 days
+    {"ingest.poll_interval_seconds", 2, 3600, false},
+    {"ingest.rate_limit_reserve_percent", 0, 90, false},
 };
 
 bool pathMatches(QStringView pattern, QStringView path)

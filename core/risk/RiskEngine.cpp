@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace vigil::risk {
 
@@ -50,6 +51,16 @@ QString deviceFamily(const okta::LogEvent& e)
     if (!e.has(Str::UserAgentBrowser) && !e.has(Str::UserAgentOs)) return {};
     return qs(e.str(Str::UserAgentBrowser)) + QStringLiteral(" on ") + qs(e.str(Str::UserAgentOs));
 }
+
+// The same family as a hash (0 when unknown): runs for every sign-in, so no strings are built.
+quint64 deviceFamilyHash(const okta::LogEvent& e)
+{
+    if (!e.has(Str::UserAgentBrowser) && !e.has(Str::UserAgentOs)) return 0;
+    return stableHash(e.str(Str::UserAgentOs), stableHash(" on ", stableHash(e.str(Str::UserAgentBrowser)))) | 1;
+}
+
+// Fingerprints and families share one set; a different seed keeps their hashes apart.
+constexpr quint64 kFingerprintSeed = 0x9e3779b97f4a7c15ull;
 
 void pruneWindow(std::deque<std::pair<qint64, QString>>& window, qint64 nowMs, qint64 spanMs)
 {
@@ -208,8 +219,8 @@ void RiskEngine::process(const okta::LogEvent& e)
 
 bool RiskEngine::hasBaseline(const UserState& state) const
 {
-    return state.signIns >= int(num(u"detections.off_hours.min_signins"_qs))
-           && state.signInDays.size() >= qsizetype(num(u"detections.off_hours.min_days"_qs));
+    return state.baseline.signIns >= quint32(num(u"detections.off_hours.min_signins"_qs))
+           && state.baseline.signInDays >= quint32(num(u"detections.off_hours.min_days"_qs));
 }
 
 void RiskEngine::detectFactorReset(const okta::LogEvent& e)
@@ -224,45 +235,72 @@ void RiskEngine::detectFactorReset(const okta::LogEvent& e)
     if (!user.isEmpty()) m_users[user].factorResetMs = e.publishedMs();
 }
 
+namespace {
+
+template <size_t N> void copyText(std::array<char, N>& out, std::string_view text)
+{
+    const size_t n = std::min(text.size(), N - 1);
+    std::memcpy(out.data(), text.data(), n);
+    out[n] = '\0';
+}
+
+template <size_t N> std::string_view textOf(const std::array<char, N>& in)
+{
+    return {in.data(), ::strnlen(in.data(), N)};
+}
+
+} // namespace
+
 void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& e)
 {
     if (!enabled(u"session_hijack"_qs) || user.isEmpty() || !isSuccess(e) || !e.has(Str::ClientIp)) return;
     const std::string_view session = e.str(Str::ExternalSessionId);
-    QString key;
+    quint64 key = 0;
     if (!session.empty() && session != "unknown") {
-        key = u"s:"_qs + qs(session);
+        key = stableHash(session, stableHash("s:"));
     } else if (e.has(Str::DtHash)) {
-        key = u"d:"_qs + qs(e.str(Str::DtHash));
+        key = stableHash(e.str(Str::DtHash), stableHash("d:"));
     } else {
         return;
     }
-    const QString ip = qs(e.clientIp());
-    const QString browser = qs(e.str(Str::UserAgentBrowser));
+    const std::string_view ip = e.clientIp();
+    const std::string_view browser = e.str(Str::UserAgentBrowser);
     // Okta sessions live at most a day by default: older origins are forgotten to bound memory.
     constexpr qint64 kSessionLifetimeMs = 24 * 3600000;
     while (!m_sessionOrder.empty() && m_sessionOrder.front().first < e.publishedMs() - kSessionLifetimeMs) {
-        m_sessions.remove(m_sessionOrder.front().second);
+        const auto stale = m_sessions.find(m_sessionOrder.front().second);
+        if (stale != m_sessions.end() && stale->atMs == m_sessionOrder.front().first) m_sessions.erase(stale);
         m_sessionOrder.pop_front();
     }
+    const quint64 userHash = stableHash(e.actorAlternateId());
     const auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
-        m_sessions.insert(key, {user, ip, e.asNumber(), browser, e.publishedMs(), false});
+        SessionOrigin origin;
+        origin.userHash = userHash;
+        origin.asn = e.asNumber();
+        origin.atMs = e.publishedMs();
+        copyText(origin.ip, ip);
+        copyText(origin.browser, browser);
+        m_sessions.insert(key, origin);
         m_sessionOrder.emplace_back(e.publishedMs(), key);
         return;
     }
     SessionOrigin& origin = *it;
-    if (origin.flagged || origin.user != user || origin.ip == ip) return;
+    const std::string_view originIp = textOf(origin.ip);
+    const std::string_view originBrowser = textOf(origin.browser);
+    if (origin.flagged || origin.userHash != userHash || originIp == ip.substr(0, origin.ip.size() - 1)) return;
     const bool otherNetwork = origin.asn >= 0 && e.asNumber() >= 0 && origin.asn != e.asNumber();
-    const bool otherBrowser = !origin.browser.isEmpty() && !browser.isEmpty() && origin.browser != browser;
+    const bool otherBrowser =
+        !originBrowser.empty() && !browser.empty() && originBrowser != browser.substr(0, origin.browser.size() - 1);
     if (!otherNetwork && !otherBrowser) return;
     origin.flagged = true;
     contribute(user, e, u"session_hijack"_qs, points(u"session_hijack"_qs),
                tr("session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later")
-                   .arg(origin.ip)
+                   .arg(qs(originIp))
                    .arg(origin.asn)
-                   .arg(origin.browser, ip)
+                   .arg(qs(originBrowser), qs(ip))
                    .arg(e.asNumber())
-                   .arg(browser, minutes(e.publishedMs() - origin.atMs)));
+                   .arg(qs(browser), minutes(e.publishedMs() - origin.atMs)));
 }
 
 void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state)
@@ -276,8 +314,8 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
     QString why;
     if (hasBaseline(state)) {
         // Learned hours: no sign-in within an hour either side of this one.
-        const int around = state.localHours[size_t((hour + 23) % 24)] + state.localHours[size_t(hour)]
-                           + state.localHours[size_t((hour + 1) % 24)];
+        const std::array<quint16, 24>& hours = state.baseline.localHours;
+        const int around = hours[size_t((hour + 23) % 24)] + hours[size_t(hour)] + hours[size_t((hour + 1) % 24)];
         unusual = around == 0;
         why = tr("signed in at %1:00 local time, outside this user's usual hours").arg(hour);
     } else {
@@ -295,7 +333,8 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
         state.lastOffHoursMs = e.publishedMs();
         contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
     }
-    ++state.localHours[size_t(hour)];
+    quint16& count = state.baseline.localHours[size_t(hour)];
+    if (count < 0xffff) ++count;
 }
 
 void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state)
@@ -354,6 +393,11 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     const QString ip = qs(e.clientIp());
     if (ip.isEmpty() || user.isEmpty() || !enabled(u"password_spray"_qs)) return;
     IpState& ipState = m_ips[ip];
+    if (ipState.baseline.failures == 0) ipState.baseline.firstSeenMs = now;
+    ++ipState.baseline.failures;
+    ipState.baseline.usersFailed.touch(stableHash(e.actorAlternateId()), now);
+    ipState.baseline.updatedMs = now;
+    ipState.baselineChanged = true;
     const qint64 span = windowMs(u"password_spray"_qs);
     ipState.failures.emplace_back(now, user);
     pruneWindow(ipState.failures, now, span);
@@ -497,12 +541,12 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     }
 
     // New device: Okta's own verdict, or a fingerprint/browser family this user never used before.
-    const QString fingerprint = qs(e.str(Str::DeviceFingerprint));
-    const QString family = deviceFamily(e);
+    UserBaseline& learned = state.baseline;
+    const quint64 family = deviceFamilyHash(e);
     const bool baseline = hasBaseline(state);
-    const bool unseen = !family.isEmpty() && !state.devices.contains(family);
-    const bool newDevice = e.behaviorPositive(okta::Behavior::NewDevice) || (!state.devices.isEmpty() && unseen);
-    const bool newCountry = !country.isEmpty() && !state.countries.isEmpty() && !state.countries.contains(country);
+    const bool unseen = family != 0 && !learned.devices.contains(family);
+    const bool newDevice = e.behaviorPositive(okta::Behavior::NewDevice) || (!learned.devices.isEmpty() && unseen);
+    const bool newCountry = !country.isEmpty() && !learned.countries.isEmpty() && !learned.countries.contains(country);
     const qint64 resetWindow = qint64(num(u"detections.factor_reset.window_hours"_qs) * 3600000.0);
     if (enabled(u"factor_reset"_qs) && state.factorResetMs >= 0 && (newDevice || newCountry)
         && now - state.factorResetMs <= resetWindow) {
@@ -515,11 +559,16 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
         && (e.behaviorPositive(okta::Behavior::NewDevice) || (baseline && unseen))) {
         contribute(user, e, u"new_device"_qs, points(u"new_device"_qs),
                    tr("first sign-in from %1 (%2)")
-                       .arg(family.isEmpty() ? tr("a new device") : family,
+                       .arg(family == 0 ? tr("a new device") : deviceFamily(e),
                             e.behaviorPositive(okta::Behavior::NewDevice) ? tr("Okta: New Device") : ip));
     }
-    if (!fingerprint.isEmpty()) state.devices.insert(fingerprint);
-    if (!family.isEmpty()) state.devices.insert(family);
+    if (e.has(Str::DeviceFingerprint))
+        learned.devices.touch(stableHash(e.str(Str::DeviceFingerprint), kFingerprintSeed), now);
+    if (family != 0) learned.devices.touch(family, now);
+    if (!ip.isEmpty()) learned.ips.touch(stableHash(e.clientIp()), now);
+    if (e.asNumber() >= 0) learned.networks.touch(quint64(e.asNumber()), now);
+    learned.updatedMs = now;
+    state.baselineChanged = true;
 
     // Impossible travel between consecutive successful primary sign-ins with a location.
     if (type == "user.session.start" && e.hasGeolocation()) {
@@ -545,11 +594,13 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
         state.lastSignIn = current;
         state.hasLastSignIn = true;
     }
-    if (!country.isEmpty()) state.countries.insert(country);
+    if (!country.isEmpty()) learned.countries.add(country, now);
     if (type == "user.session.start") {
+        // Cities, hours and days count logins, not the SSO and MFA events that follow each one.
+        if (e.has(Str::City)) learned.cities.add(placeName(qs(e.str(Str::City)), country), now);
         detectOffHours(user, e, state);
-        ++state.signIns;
-        state.signInDays.insert(now / 86400000);
+        ++learned.signIns;
+        learned.countSignInDay(now);
     }
 }
 
@@ -590,6 +641,48 @@ void RiskEngine::detectPrivilegeGrant(const okta::LogEvent& e)
         contribute(qs(t.alternateId), e, u"privilege_grant"_qs, points(u"privilege_grant"_qs),
                    tr("admin privileges granted by %1").arg(qs(e.actorAlternateId())));
     }
+}
+
+const UserBaseline* RiskEngine::baseline(const QString& user) const
+{
+    const auto it = m_users.constFind(user);
+    return it == m_users.constEnd() ? nullptr : &it->baseline;
+}
+
+QList<store::BaselineRecord> RiskEngine::takeChangedBaselines()
+{
+    QList<store::BaselineRecord> records;
+    for (auto it = m_users.begin(); it != m_users.end(); ++it) {
+        if (!it->baselineChanged) continue;
+        it->baselineChanged = false;
+        records.append({store::BaselineRecord::User, it.key(), it->baseline.serialize(), it->baseline.updatedMs});
+    }
+    for (auto it = m_ips.begin(); it != m_ips.end(); ++it) {
+        if (!it->baselineChanged) continue;
+        it->baselineChanged = false;
+        records.append({store::BaselineRecord::Ip, it.key(), it->baseline.serialize(), it->baseline.updatedMs});
+    }
+    return records;
+}
+
+int RiskEngine::restoreBaselines(const QList<store::BaselineRecord>& records)
+{
+    int restored = 0;
+    for (const store::BaselineRecord& r : records) {
+        if (r.key.isEmpty()) continue;
+        if (r.kind == store::BaselineRecord::User) {
+            if (auto b = UserBaseline::deserialize(r.data)) {
+                m_users[r.key].baseline = std::move(*b);
+                ++restored;
+            }
+        } else if (r.kind == store::BaselineRecord::Ip) {
+            if (auto b = IpBaseline::deserialize(r.data)) {
+                m_ips[r.key].baseline = std::move(*b);
+                ++restored;
+            }
+        }
+    }
+    return restored;
 }
 
 void RiskEngine::fillReport(report::Report& report) const

@@ -3,7 +3,9 @@
 
 #include "core/okta/LogEvent.h"
 #include "core/report/Report.h"
+#include "core/risk/Baseline.h"
 #include "core/risk/Policy.h"
+#include "core/store/EventStore.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -66,6 +68,14 @@ public:
     QList<IpFinding> ipFindings() const;
     qint64 lastEventMs() const { return m_lastEventMs; }
 
+    // Learned baselines, for the user view and the on-call page; nullptr for a user never seen.
+    const UserBaseline* baseline(const QString& user) const;
+    qsizetype trackedUsers() const { return m_users.size(); }
+    // Baselines changed since the last call, ready for EventStore::saveBaselines(), and those read back
+    // from it at start. Unreadable records are skipped (and counted), never fatal.
+    QList<store::BaselineRecord> takeChangedBaselines();
+    int restoreBaselines(const QList<store::BaselineRecord>& records);
+
     // Fills the report's users, ips and alerts (as of the last event processed).
     void fillReport(report::Report& report) const;
 
@@ -96,11 +106,8 @@ private:
         qint64 lastPasswordOkMs = -1;
         SignIn lastSignIn;
         bool hasLastSignIn = false;
-        QSet<QString> devices;                // fingerprints and browser families seen
-        QSet<QString> countries;              // countries signed in from
-        QSet<qint64> signInDays;              // for the baseline
-        std::array<quint16, 24> localHours{}; // sign-ins per local hour of day
-        int signIns = 0;
+        UserBaseline baseline;
+        bool baselineChanged = false;
         qint64 factorResetMs = -1;
         qint64 lastAnonymizerMs = -1;
         qint64 lastOffHoursMs = -1;
@@ -114,13 +121,15 @@ private:
     };
 
     // How a session (externalSessionId or dtHash) began: later use from elsewhere is a hijack sign.
+    // Compact, because there is one per live Okta session: hashes for comparing, and the origin's address
+    // and browser as short inline text for the finding's words.
     struct SessionOrigin
     {
-        QString user;
-        QString ip;
+        quint64 userHash = 0;
         qint64 asn = -1;
-        QString browser;
         qint64 atMs = 0;
+        std::array<char, 46> ip{}; // the longest IPv6 text form is 45 characters
+        std::array<char, 17> browser{};
         bool flagged = false;
     };
 
@@ -129,6 +138,8 @@ private:
         std::deque<std::pair<qint64, QString>> failures; // (ms, user)
         QSet<QString> sprayedUsers;                      // users already charged for this IP
         qint64 lastSprayMs = -1;
+        IpBaseline baseline;
+        bool baselineChanged = false;
     };
 
     void contribute(const QString& user,
@@ -174,8 +185,8 @@ private:
     QStringList m_alwaysAlert;
     QHash<QString, UserState> m_users;
     QHash<QString, IpState> m_ips;
-    QHash<QString, SessionOrigin> m_sessions;
-    std::deque<std::pair<qint64, QString>> m_sessionOrder; // to forget sessions past Okta's maximum lifetime
+    QHash<quint64, SessionOrigin> m_sessions;              // by stableHash of the session id or dtHash
+    std::deque<std::pair<qint64, quint64>> m_sessionOrder; // to forget sessions past Okta's maximum lifetime
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;
     qint64 m_lastEventMs = 0;

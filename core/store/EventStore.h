@@ -19,11 +19,29 @@ struct IngestCursor
     qint64 updatedMs = 0;
 };
 
+// A learned baseline (risk::UserBaseline, risk::IpBaseline), serialised by the risk engine. The store
+// keeps the newest record per (kind, key) and does not look inside.
+struct BaselineRecord
+{
+    enum Kind : int
+    {
+        User = 1,
+        Ip = 2,
+    };
+    int kind = User;
+    QString key; // the user's alternateId or the IP address
+    QByteArray data;
+    qint64 updatedMs = 0;
+};
+
 struct AppendResult
 {
     bool ok = false;
     int inserted = 0;
     int duplicates = 0; // events whose uuid was already stored (or repeated inside the batch)
+    // Positions in the batch of the events that were new: the live pipeline scores only those, so an
+    // event delivered by both a hook and the poller counts once.
+    QList<int> insertedIndexes;
     QString error;      // set when ok is false; nothing of the batch was kept
 };
 
@@ -42,8 +60,7 @@ public:
     virtual int schemaVersion() const = 0;
 
     virtual AppendResult appendBatch(const QList<okta::LogEvent>& events,
-                                     const std::optional<IngestCursor>& cursor = std::nullopt)
-        = 0;
+                                     const std::optional<IngestCursor>& cursor = std::nullopt) = 0;
     virtual std::optional<IngestCursor> cursor(const QString& source) const = 0;
 
     virtual qint64 eventCount() const = 0;
@@ -53,8 +70,11 @@ public:
     // Newest `published` stored (UTC ms), or nullopt when empty; a poller resumes from here if its cursor is rejected.
     virtual std::optional<qint64> newestPublishedMs() const = 0;
     // Stored events of one actor (alternateId) in [fromMs, toMs), oldest first, as raw JSON.
-    virtual QList<QByteArray> eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const
-        = 0;
+    virtual QList<QByteArray>
+    eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const = 0;
+    // Baselines: replaced per (kind, key) in one transaction; all of them read back at start.
+    virtual bool saveBaselines(const QList<BaselineRecord>& records, QString* error) = 0;
+    virtual QList<BaselineRecord> loadBaselines() const = 0;
     // Size of the database on disk in bytes (for the status bar).
     virtual qint64 sizeOnDisk() const = 0;
 };

@@ -541,7 +541,9 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
     }
 
     int skipped = 0;
-    for (const okta::LogEvent& event : events) {
+    result.insertedIndexes.reserve(events.size());
+    for (qsizetype index = 0; index < events.size(); ++index) {
+        const okta::LogEvent& event = events.at(index);
         if (event.uuid().empty()) {
             ++skipped;
             continue;
@@ -564,6 +566,7 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
         case InsertOutcome::Inserted:
             m_blockWriter.append(raw);
             ++result.inserted;
+            result.insertedIndexes.append(int(index));
             break;
         case InsertOutcome::Duplicate:
             ++result.duplicates;
@@ -788,6 +791,57 @@ QList<QByteArray> SqliteEventStore::readRawEvents(const QList<RawLocation>& loca
 qint64 SqliteEventStore::sizeOnDisk() const
 {
     return QFileInfo(m_path).size() + QFileInfo(m_path + QLatin1String("-wal")).size();
+}
+
+bool SqliteEventStore::saveBaselines(const QList<BaselineRecord>& records, QString* error)
+{
+    if (!isOpen()) {
+        if (error) *error = QStringLiteral("the event store is not open");
+        return false;
+    }
+    if (records.isEmpty()) return true;
+    // A few hundred small rows at most per call: Qt Sql is fast enough here and keeps the code plain.
+    if (!m_db.transaction()) {
+        if (error) *error = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO baselines(kind, key, data, updated_ms) VALUES(?, ?, ?, ?)"
+                             " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data,"
+                             " updated_ms = excluded.updated_ms WHERE excluded.updated_ms >= baselines.updated_ms"));
+    for (const BaselineRecord& r : records) {
+        q.addBindValue(r.kind);
+        q.addBindValue(r.key);
+        q.addBindValue(r.data);
+        q.addBindValue(r.updatedMs);
+        if (!q.exec()) {
+            if (error) *error = q.lastError().text();
+            m_db.rollback();
+            return false;
+        }
+    }
+    if (!m_db.commit()) {
+        if (error) *error = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+QList<BaselineRecord> SqliteEventStore::loadBaselines() const
+{
+    QList<BaselineRecord> records;
+    if (!isOpen()) return records;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT kind, key, data, updated_ms FROM baselines"))) {
+        qCWarning(lcStore) << "cannot read baselines:" << q.lastError().text();
+        return records;
+    }
+    while (q.next()) {
+        records.append({q.value(0).toInt(), q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toLongLong()});
+    }
+    return records;
 }
 
 } // namespace vigil::store

@@ -80,6 +80,8 @@ public:
     // Stored events from one client IP in [fromMs, toMs), oldest first, as raw JSON (like eventsForActor()).
     QList<QByteArray> eventsForIp(std::string_view ip, qint64 fromMs, qint64 toMs, int limit) const;
     qint64 sizeOnDisk() const override;
+    bool saveBaselines(const QList<BaselineRecord>& records, QString* error) override;
+    QList<BaselineRecord> loadBaselines() const override;
 
 private:
     // A name table (actors, ips, event_types) and its in-memory id cache.

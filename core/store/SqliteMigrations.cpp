@@ -57,6 +57,14 @@ const QList<MigrationStep> kSteps{
                           " updated_ms INTEGER NOT NULL)"),
         },
     },
+    MigrationStep{
+        2,
+        QLatin1String("learned baselines per user and per IP"),
+        {
+            QLatin1String("CREATE TABLE baselines(kind INTEGER NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,"
+                          " updated_ms INTEGER NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID"),
+        },
+    },
 };
 
 bool exec(const QSqlDatabase& db, const QString& sql, QString* error)

@@ -10,6 +10,9 @@
 
 #include <cstdio>
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "support/TestSupport.h"
 
@@ -17,15 +20,14 @@ using namespace vigil;
 
 namespace {
 
-// Resident memory in bytes, from /proc (Linux); 0 elsewhere.
-qint64 residentBytes()
+// Heap bytes in use (glibc). Resident size would hide what the engine holds behind freed event buffers.
+qint64 heapInUse()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly)) return 0;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
-    }
+#if defined(__GLIBC__)
+    return qint64(mallinfo2().uordblks);
+#else
     return 0;
+#endif
 }
 
 } // namespace
@@ -43,9 +45,11 @@ int main(int argc, char** argv)
 
     double best = 1e9;
     qint64 tracked = 0;
+    qint64 withFindings = 0;
     qint64 memoryPerUser = 0;
+    qint64 baselineBytes = 0;
     for (int run = 0; run < 3; ++run) {
-        const qint64 before = residentBytes();
+        const qint64 before = heapInUse();
         risk::RiskEngine engine;
         QElapsedTimer timer;
         timer.start();
@@ -54,11 +58,19 @@ int main(int argc, char** argv)
         best = std::min(best, timer.nsecsElapsed() / 1e9);
         report::Report report;
         engine.fillReport(report);
-        tracked = report.users.size();
-        memoryPerUser = (residentBytes() - before) / std::max(users, 1);
+        withFindings = report.users.size();
+        tracked = engine.trackedUsers();
+        memoryPerUser = (heapInUse() - before) / std::max<qint64>(tracked, 1);
+        baselineBytes = 0;
+        for (const store::BaselineRecord& r : engine.takeChangedBaselines())
+            baselineBytes += r.data.size();
     }
     std::printf("parse+score:  %d events in %.3f s = %.0f events/s  [target >= 400000]\n", events, best, events / best);
-    std::printf("state:        ~%lld bytes per user seen (resident growth / %d users), %lld users with findings\n",
-                static_cast<long long>(memoryPerUser), users, static_cast<long long>(tracked));
+    std::printf("state:        %lld bytes of heap per tracked user (all engine state / %lld users; target <= 2048 for"
+                " baselines), %lld users with findings\n",
+                static_cast<long long>(memoryPerUser), static_cast<long long>(tracked),
+                static_cast<long long>(withFindings));
+    std::printf("baselines:    %lld bytes serialised for the store in all (%lld per user)\n",
+                static_cast<long long>(baselineBytes), static_cast<long long>(baselineBytes / std::max<qint64>(tracked, 1)));
     return 0;
 }

@@ -390,6 +390,104 @@ private slots:
         QCOMPARE(int(engine.contributions(u"o@corp.example"_qs).size()), before);
     }
 
+    void baselineSurvivesARestart()
+    {
+        // Five days of Toronto sign-ins on one laptop make a baseline; a "restart" (a new engine fed
+        // the saved records, none of the events) must still know the user's device, hours and country.
+        const qint64 monday = 1767571200000 + 14 * 60 * kMinute; // 09:00 in Toronto
+        RiskEngine before;
+        for (int day = 0; day < 5; ++day)
+            before.process(signIn(u"p@corp.example"_qs, monday + day * 1440 * kMinute, kToronto));
+        const QList<store::BaselineRecord> saved = before.takeChangedBaselines();
+        QCOMPARE(saved.size(), 1);
+        QCOMPARE(saved.first().key, u"p@corp.example"_qs);
+        QVERIFY(before.takeChangedBaselines().isEmpty()); // nothing changed since
+
+        RiskEngine after;
+        QCOMPARE(after.restoreBaselines(saved), 1);
+        const risk::UserBaseline* b = after.baseline(u"p@corp.example"_qs);
+        QVERIFY(b);
+        QCOMPARE(b->signIns, 5u);
+        QCOMPARE(b->signInDays, quint16(5));
+        QCOMPARE(b->countries.mostFrequent(1), QStringList{u"Canada"_qs});
+        QCOMPARE(b->usualHours(), u"9:00–10:00"_qs);
+        // The known laptop at a usual hour: nothing. Without the restored baseline the same sign-in on a
+        // Saturday would be off hours by the policy's business hours.
+        const qint64 saturday = monday + 5 * 1440 * kMinute;
+        after.process(signIn(u"p@corp.example"_qs, saturday, kToronto));
+        QVERIFY(detectionsOf(after, u"p@corp.example"_qs).isEmpty());
+        RiskEngine amnesic;
+        amnesic.process(signIn(u"p@corp.example"_qs, saturday, kToronto));
+        QVERIFY(detectionsOf(amnesic, u"p@corp.example"_qs).contains(u"off_hours"));
+        // A browser never seen before is a new device only because the baseline came back.
+        QJsonObject firefox =
+            baseEvent(u"user.session.start"_qs, u"p@corp.example"_qs, saturday + 5 * kMinute, u"SUCCESS"_qs);
+        at(firefox, kToronto);
+        QJsonObject client = firefox.value(u"client"_qs).toObject();
+        client.insert(u"userAgent"_qs, QJsonObject{{u"browser"_qs, u"FIREFOX"_qs}, {u"os"_qs, u"Windows"_qs}});
+        firefox.insert(u"client"_qs, client);
+        after.process(parse(firefox));
+        QVERIFY(detectionsOf(after, u"p@corp.example"_qs).contains(u"new_device"));
+    }
+
+    void baselineIsBoundedAndDamagedRecordsAreSkipped()
+    {
+        RiskEngine engine;
+        // A user seen from 300 browsers, 300 addresses and 40 countries still costs a fixed size.
+        for (int i = 0; i < 300; ++i) {
+            QJsonObject e = baseEvent(u"user.session.start"_qs, u"b@corp.example"_qs, kT0 + i * kMinute, u"SUCCESS"_qs);
+            e.insert(u"client"_qs,
+                     QJsonObject{{u"ipAddress"_qs, QStringLiteral("198.51.%1.%2").arg(i / 250).arg(i % 250)},
+                                 {u"userAgent"_qs, QJsonObject{{u"browser"_qs, QStringLiteral("BROWSER%1").arg(i)},
+                                                               {u"os"_qs, u"Linux"_qs}}},
+                                 {u"geographicalContext"_qs,
+                                  QJsonObject{{u"city"_qs, QStringLiteral("Town %1").arg(i)},
+                                              {u"country"_qs, QStringLiteral("Country %1").arg(i % 40)}}}});
+            engine.process(parse(e));
+        }
+        const risk::UserBaseline* b = engine.baseline(u"b@corp.example"_qs);
+        QVERIFY(b);
+        QCOMPARE(b->devices.size(), 16);
+        QCOMPARE(b->ips.size(), 16);
+        QCOMPARE(b->countries.places().size(), risk::PlaceCounts::kCapacity);
+        QVERIFY2(b->approximateBytes() <= 2048, qPrintable(QString::number(b->approximateBytes())));
+        // The most recent browser is still known after all that churn.
+        QVERIFY(b->devices.contains(risk::stableHash("Linux", risk::stableHash(" on ", risk::stableHash("BROWSER299")))
+                                    | 1));
+
+        QList<store::BaselineRecord> records = engine.takeChangedBaselines();
+        QCOMPARE(records.size(), 1);
+        records.append({store::BaselineRecord::User, u"broken@corp.example"_qs, QByteArray("\x01\x05garbage"), 1});
+        records.append({store::BaselineRecord::User, u"empty@corp.example"_qs, QByteArray(), 1});
+        records.append({store::BaselineRecord::Ip, u"203.0.113.1"_qs, records.first().data, 1}); // wrong kind
+        QByteArray truncated = records.first().data;
+        truncated.chop(3);
+        records.append({store::BaselineRecord::User, u"cut@corp.example"_qs, truncated, 1});
+        RiskEngine restored;
+        QCOMPARE(restored.restoreBaselines(records), 1);
+        QVERIFY(restored.baseline(u"b@corp.example"_qs));
+        QVERIFY(!restored.baseline(u"broken@corp.example"_qs));
+        QVERIFY(!restored.baseline(u"cut@corp.example"_qs));
+    }
+
+    void ipBaselineCountsFailuresByUser()
+    {
+        RiskEngine engine;
+        for (int i = 0; i < 4; ++i)
+            engine.process(failedSignIn(QStringLiteral("user%1@corp.example").arg(i % 2), kT0 + i * kMinute));
+        QList<store::BaselineRecord> records = engine.takeChangedBaselines();
+        const auto ip = std::find_if(records.begin(), records.end(), [](const store::BaselineRecord& r) {
+            return r.kind == store::BaselineRecord::Ip;
+        });
+        QVERIFY(ip != records.end());
+        QCOMPARE(ip->key, QString::fromLatin1(kLondon.ip));
+        const std::optional<risk::IpBaseline> b = risk::IpBaseline::deserialize(ip->data);
+        QVERIFY(b);
+        QCOMPARE(b->failures, 4u);
+        QCOMPARE(b->usersFailed.size(), 2);
+        QCOMPARE(b->firstSeenMs, kT0);
+    }
+
     void riskDecaysWithHalfLife()
     {
         RiskEngine engine;

@@ -239,6 +239,8 @@ private slots:
     void foreignFilesAreRefused_data();
     void foreignFilesAreRefused();
     void migrationStepsRunForwardOneTransactionEach();
+    void version1StoreUpgradesWithItsEvents();
+    void baselinesAreReplacedAndSurviveReopen();
 
     void crashMidBatchKeepsWholeBatches();
 
@@ -1258,7 +1260,8 @@ void TestSqliteEventStore::migrationStepsRunForwardOneTransactionEach()
     using vigil::store::readSchemaVersion;
     const QString path = dbPath(QStringLiteral("migrate"));
 
-    // A version-1 store with data in it, written by the store itself.
+    // A store at the current version with data in it, written by the store itself.
+    const int current = vigil::store::latestSchemaVersion();
     {
         SqliteEventStore store(path);
         QString error;
@@ -1266,53 +1269,55 @@ void TestSqliteEventStore::migrationStepsRunForwardOneTransactionEach()
         QVERIFY(store.appendBatch({makeEvent("v1-a"), makeEvent("v1-b")}).ok);
     }
 
-    // What adding version 2 looks like: one more entry.
+    // What adding the next version looks like: one more entry.
     QList<MigrationStep> steps = vigil::store::sqliteMigrationSteps();
-    QCOMPARE(steps.size(), 1);
-    steps.append(MigrationStep{2,
+    QCOMPARE(steps.size(), current);
+    steps.append(MigrationStep{current + 1,
                                QLatin1String("test: add a tags table"),
                                {QLatin1String("CREATE TABLE tags(event_seq INTEGER NOT NULL, tag TEXT NOT NULL)"),
                                 QLatin1String("INSERT INTO tags SELECT seq, 'v1' FROM events")}});
     QList<MigrationStep> broken = steps;
     broken.append(MigrationStep{
-        3,
+        current + 2,
         QLatin1String("test: fails half way"),
         {QLatin1String("CREATE TABLE half_done(x)"), QLatin1String("INSERT INTO no_such_table VALUES(1)")}});
+    const QString next = QStringLiteral("version %1").arg(current + 1);
+    const QString afterNext = QStringLiteral("version %1").arg(current + 2);
 
     AuxDb aux(path);
     QString error;
-    QCOMPARE(readSchemaVersion(aux.db(), &error), 1);
+    QCOMPARE(readSchemaVersion(aux.db(), &error), current);
 
     auto result = migrateSchema(aux.db(), steps);
     QVERIFY2(result.ok, qPrintable(result.error));
-    QCOMPARE(result.fromVersion, 1);
-    QCOMPARE(result.version, 2);
-    QCOMPARE(readSchemaVersion(aux.db(), &error), 2);
+    QCOMPARE(result.fromVersion, current);
+    QCOMPARE(result.version, current + 1);
+    QCOMPARE(readSchemaVersion(aux.db(), &error), current + 1);
     QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM tags")).toInt(), 2);
     QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM events")).toInt(), 2);
 
     // Running it again is a no-op.
     result = migrateSchema(aux.db(), steps);
     QVERIFY2(result.ok, qPrintable(result.error));
-    QCOMPARE(result.fromVersion, 2);
-    QCOMPARE(result.version, 2);
+    QCOMPARE(result.fromVersion, current + 1);
+    QCOMPARE(result.version, current + 1);
     QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM tags")).toInt(), 2);
 
     // A failing step leaves the file at the last whole version, without its half-made tables.
     result = migrateSchema(aux.db(), broken);
     QVERIFY(!result.ok);
-    QCOMPARE(result.version, 2);
-    QVERIFY2(result.error.contains(QLatin1String("version 3")), qPrintable(result.error));
-    QCOMPARE(readSchemaVersion(aux.db(), &error), 2);
+    QCOMPARE(result.version, current + 1);
+    QVERIFY2(result.error.contains(afterNext), qPrintable(result.error));
+    QCOMPARE(readSchemaVersion(aux.db(), &error), current + 1);
     QVERIFY(!aux.tableExists(QStringLiteral("half_done")));
 
-    // Code that only knows version 1 never touches a version-2 file.
+    // Code that only knows the current version never touches a newer file.
     result = migrateSchema(aux.db());
     QVERIFY(!result.ok);
-    QVERIFY2(result.error.contains(QLatin1String("version 2")), qPrintable(result.error));
+    QVERIFY2(result.error.contains(next), qPrintable(result.error));
     SqliteEventStore store(path);
     QVERIFY(!store.open(&error));
-    QVERIFY2(error.contains(QLatin1String("version 2")), qPrintable(error));
+    QVERIFY2(error.contains(next), qPrintable(error));
 
     // From nothing, all steps run in order.
     const QString fresh = dbPath(QStringLiteral("migrate-fresh"));
@@ -1320,15 +1325,75 @@ void TestSqliteEventStore::migrationStepsRunForwardOneTransactionEach()
     result = migrateSchema(freshAux.db(), steps);
     QVERIFY2(result.ok, qPrintable(result.error));
     QCOMPARE(result.fromVersion, 0);
-    QCOMPARE(result.version, 2);
+    QCOMPARE(result.version, current + 1);
     QVERIFY(freshAux.tableExists(QStringLiteral("events")));
     QVERIFY(freshAux.tableExists(QStringLiteral("tags")));
 
     // Steps must be numbered without gaps.
     QList<MigrationStep> gap = steps;
-    gap[1].version = 3;
+    gap[1].version = 3 + current;
     result = migrateSchema(freshAux.db(), gap);
     QVERIFY(!result.ok);
+}
+
+void TestSqliteEventStore::version1StoreUpgradesWithItsEvents()
+{
+    // A store as the first release wrote it: events, a cursor, schema version 1, no baselines table.
+    const QString path = dbPath(QStringLiteral("upgrade-v1"));
+    {
+        SqliteEventStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QVERIFY(store
+                    .appendBatch({makeEvent("old-a"), makeEvent("old-b")},
+                                 vigil::store::IngestCursor{QStringLiteral("okta-poll"), QStringLiteral("c1"), 1})
+                    .ok);
+    }
+    {
+        AuxDb aux(path);
+        QVERIFY(aux.exec(QStringLiteral("DROP TABLE baselines")));
+        QVERIFY(aux.exec(QStringLiteral("UPDATE schema_version SET version = 1")));
+    }
+    SqliteEventStore store(path);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    QCOMPARE(store.schemaVersion(), vigil::store::latestSchemaVersion());
+    QCOMPARE(store.eventCount(), 2);
+    QVERIFY(store.contains("old-a"));
+    QCOMPARE(store.cursor(QStringLiteral("okta-poll"))->position, QStringLiteral("c1"));
+    QVERIFY2(
+        store.saveBaselines({{vigil::store::BaselineRecord::User, QStringLiteral("a@example.com"), "x", 5}}, &error),
+        qPrintable(error));
+    QCOMPARE(store.loadBaselines().size(), 1);
+}
+
+void TestSqliteEventStore::baselinesAreReplacedAndSurviveReopen()
+{
+    using vigil::store::BaselineRecord;
+    const QString path = dbPath(QStringLiteral("baselines"));
+    {
+        SqliteEventStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QVERIFY(store.saveBaselines({{BaselineRecord::User, QStringLiteral("ann@example.com"), "first", 10},
+                                     {BaselineRecord::Ip, QStringLiteral("203.0.113.9"), "ip", 10}},
+                                    &error));
+        // Newer replaces; an older record arriving late (a slower console) does not go back in time.
+        QVERIFY(store.saveBaselines({{BaselineRecord::User, QStringLiteral("ann@example.com"), "second", 20}}, &error));
+        QVERIFY(store.saveBaselines({{BaselineRecord::User, QStringLiteral("ann@example.com"), "stale", 15}}, &error));
+        // The same key under another kind is another record.
+        QVERIFY(store.saveBaselines({{BaselineRecord::Ip, QStringLiteral("ann@example.com"), "odd", 1}}, &error));
+    }
+    SqliteEventStore store(path);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    QHash<QString, QByteArray> byKey;
+    for (const BaselineRecord& r : store.loadBaselines())
+        byKey.insert(QString::number(r.kind) + u'/' + r.key, r.data);
+    QCOMPARE(byKey.size(), 3);
+    QCOMPARE(byKey.value(QStringLiteral("1/ann@example.com")), QByteArray("second"));
+    QCOMPARE(byKey.value(QStringLiteral("2/203.0.113.9")), QByteArray("ip"));
+    QCOMPARE(byKey.value(QStringLiteral("2/ann@example.com")), QByteArray("odd"));
 }
 
 void TestSqliteEventStore::crashMidBatchKeepsWholeBatches()

@@ -31,6 +31,14 @@ BenchInput benchInput(const QStringList& arguments)
     BenchInput input;
     input.events = arguments.size() > 1 ? arguments.at(1).toInt() : 200000;
     input.users = arguments.size() > 2 ? arguments.at(2).toInt() : 5000;
+    // --read FILE measures a saved input (from --write) instead of generating one, so a profiler
+    // sees only the code under test.
+    if (const qsizetype r = arguments.indexOf(u"--read"_qs); r > 0 && r + 1 < arguments.size()) {
+        QFile f(arguments.at(r + 1));
+        if (f.open(QIODevice::ReadOnly)) input.text = f.readAll();
+        input.events = int(input.text.count('\n'));
+        return input;
+    }
     SyntheticEventGenerator generator(input.users, 42);
     input.text = generator.ndjson(input.events);
     return input;
