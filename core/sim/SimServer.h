@@ -10,7 +10,6 @@
 #include "core/sim/SimRateLimiter.h"
 #include "core/sim/SimTraffic.h"
 
-#include <QCoreApplication>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
