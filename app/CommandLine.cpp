@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
 
+#include "app/CommandSupport.h"
 #include "app/PolicyCommand.h"
 #include "app/ReplayCommand.h"
+#include "app/ReportCommand.h"
+#include "app/ServeCommand.h"
 
 #include <QCommandLineParser>
 
@@ -19,22 +22,13 @@ struct CommandInfo
     const char* summary;
 };
 
-// Commands land here as their issues do (serve, report, audit, policy).
+// Commands land here as their issues do (audit and status are still to come).
 constexpr CommandInfo kCommands[] = {
     {"replay", QT_TRANSLATE_NOOP("CommandLine", "Replay Okta System Log files through the pipeline, print a report")},
+    {"serve", QT_TRANSLATE_NOOP("CommandLine", "Run the live pipeline without a window (System Log, Event Hooks)")},
+    {"report", QT_TRANSLATE_NOOP("CommandLine", "Print the report of what a live run stored")},
     {"policy", QT_TRANSLATE_NOOP("CommandLine", "Check a risk policy file, or print the default policy")},
 };
-
-void printOut(const QString& text)
-{
-    std::fputs(qPrintable(text), stdout);
-    std::fflush(stdout);
-}
-
-void printErr(const QString& text)
-{
-    std::fputs(qPrintable(text), stderr);
-}
 
 } // namespace
 
@@ -70,6 +64,8 @@ int CommandLine::runHeadless(const QStringList& arguments)
     const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
     if (command == u"replay") return ReplayCommand::run(arguments.mid(1));
     if (command == u"policy") return PolicyCommand::run(arguments.mid(1));
+    if (command == u"serve") return ServeCommand::run(arguments.mid(1));
+    if (command == u"report") return ReportCommand::run(arguments.mid(1));
 
     // Top-level flags only from here on.
     QCommandLineParser parser;

@@ -2,25 +2,16 @@
 #include "app/ReplayCommand.h"
 
 #include "app/CommandLine.h"
+#include "app/CommandSupport.h"
 #include "core/pipeline/ReplayRunner.h"
 #include "core/risk/Policy.h"
 
 #include <QCommandLineParser>
 #include <QFile>
-#include <QSaveFile>
 
 #include <cstdio>
 
 namespace vigil::app {
-
-namespace {
-
-void printErr(const QString& text)
-{
-    std::fputs(qPrintable(text), stderr);
-}
-
-} // namespace
 
 int ReplayCommand::run(const QStringList& arguments)
 {
@@ -59,23 +50,14 @@ int ReplayCommand::run(const QStringList& arguments)
     const QStringList inputs = parser.values(input);
     if (inputs.isEmpty()) return usage(tr("at least one --input FILE is required"));
     // A bad policy is a usage error: nothing is read until the thresholds are right.
-    risk::Policy policy = risk::Policy::defaults();
-    if (parser.isSet(policyOption)) {
-        QStringList errors;
-        const std::optional<risk::Policy> loaded = risk::Policy::fromFile(parser.value(policyOption), &errors);
-        if (loaded) policy = *loaded;
-        if (!loaded) {
-            for (const QString& e : errors)
-                printErr(tr("vigil replay: %1: %2\n").arg(parser.value(policyOption), e));
-            return ExitUsage;
-        }
-    }
+    const std::optional<risk::Policy> policy = loadPolicy(parser.value(policyOption), u"replay"_qs);
+    if (!policy) return ExitUsage;
 
     pipeline::ReplayRunner runner(
         [](const okta::Rejection& r) {
             printErr(tr("vigil replay: %1:%2: rejected: %3\n").arg(r.source).arg(r.line).arg(r.detail));
         },
-        [](const QString& error) { printErr(tr("vigil replay: %1\n").arg(error)); }, policy);
+        [](const QString& error) { printErr(tr("vigil replay: %1\n").arg(error)); }, *policy);
     if (!runner.run(inputs)) {
         printErr(tr("vigil replay: no input could be read\n"));
         return ExitFailure;
@@ -88,20 +70,7 @@ int ReplayCommand::run(const QStringList& arguments)
                  .arg(c.rejected)
                  .arg(c.duplicates));
 
-    const QByteArray json = runner.report().toJson();
-    const QString target = parser.value(reportOption);
-    if (target == u"-") {
-        std::fwrite(json.constData(), 1, size_t(json.size()), stdout);
-        std::fflush(stdout);
-        return ExitOk;
-    }
-    // Written whole or not at all: a half-written report would be worse than none.
-    QSaveFile out(target);
-    if (!out.open(QIODevice::WriteOnly) || out.write(json) != json.size() || !out.commit()) {
-        printErr(tr("vigil replay: cannot write the report to %1: %2\n").arg(target, out.errorString()));
-        return ExitFailure;
-    }
-    return ExitOk;
+    return writeReport(runner.report().toJson(), parser.value(reportOption), u"replay"_qs);
 }
 
 } // namespace vigil::app

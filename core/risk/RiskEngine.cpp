@@ -334,7 +334,7 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
         contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
     }
     quint16& count = state.baseline.localHours[size_t(hour)];
-    if (count < 0xffff) ++count;
+    if (m_learning && count < 0xffff) ++count;
 }
 
 void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state)
@@ -393,11 +393,13 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     const QString ip = qs(e.clientIp());
     if (ip.isEmpty() || user.isEmpty() || !enabled(u"password_spray"_qs)) return;
     IpState& ipState = m_ips[ip];
-    if (ipState.baseline.failures == 0) ipState.baseline.firstSeenMs = now;
-    ++ipState.baseline.failures;
-    ipState.baseline.usersFailed.touch(stableHash(e.actorAlternateId()), now);
-    ipState.baseline.updatedMs = now;
-    ipState.baselineChanged = true;
+    if (m_learning) {
+        if (ipState.baseline.failures == 0) ipState.baseline.firstSeenMs = now;
+        ++ipState.baseline.failures;
+        ipState.baseline.usersFailed.touch(stableHash(e.actorAlternateId()), now);
+        ipState.baseline.updatedMs = now;
+        ipState.baselineChanged = true;
+    }
     const qint64 span = windowMs(u"password_spray"_qs);
     ipState.failures.emplace_back(now, user);
     pruneWindow(ipState.failures, now, span);
@@ -562,13 +564,15 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
                        .arg(family == 0 ? tr("a new device") : deviceFamily(e),
                             e.behaviorPositive(okta::Behavior::NewDevice) ? tr("Okta: New Device") : ip));
     }
-    if (e.has(Str::DeviceFingerprint))
-        learned.devices.touch(stableHash(e.str(Str::DeviceFingerprint), kFingerprintSeed), now);
-    if (family != 0) learned.devices.touch(family, now);
-    if (!ip.isEmpty()) learned.ips.touch(stableHash(e.clientIp()), now);
-    if (e.asNumber() >= 0) learned.networks.touch(quint64(e.asNumber()), now);
-    learned.updatedMs = now;
-    state.baselineChanged = true;
+    if (m_learning) {
+        if (e.has(Str::DeviceFingerprint))
+            learned.devices.touch(stableHash(e.str(Str::DeviceFingerprint), kFingerprintSeed), now);
+        if (family != 0) learned.devices.touch(family, now);
+        if (!ip.isEmpty()) learned.ips.touch(stableHash(e.clientIp()), now);
+        if (e.asNumber() >= 0) learned.networks.touch(quint64(e.asNumber()), now);
+        learned.updatedMs = now;
+        state.baselineChanged = true;
+    }
 
     // Impossible travel between consecutive successful primary sign-ins with a location.
     if (type == "user.session.start" && e.hasGeolocation()) {
@@ -594,13 +598,15 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
         state.lastSignIn = current;
         state.hasLastSignIn = true;
     }
-    if (!country.isEmpty()) learned.countries.add(country, now);
+    if (!country.isEmpty() && m_learning) learned.countries.add(country, now);
     if (type == "user.session.start") {
-        // Cities, hours and days count logins, not the SSO and MFA events that follow each one.
-        if (e.has(Str::City)) learned.cities.add(placeName(qs(e.str(Str::City)), country), now);
         detectOffHours(user, e, state);
-        ++learned.signIns;
-        learned.countSignInDay(now);
+        // Cities, hours and days count logins, not the SSO and MFA events that follow each one.
+        if (m_learning) {
+            if (e.has(Str::City)) learned.cities.add(placeName(qs(e.str(Str::City)), country), now);
+            ++learned.signIns;
+            learned.countSignInDay(now);
+        }
     }
 }
 

@@ -74,6 +74,9 @@ public:
     // Baselines changed since the last call, ready for EventStore::saveBaselines(), and those read back
     // from it at start. Unreadable records are skipped (and counted), never fatal.
     QList<store::BaselineRecord> takeChangedBaselines();
+    // While false, events are scored but baselines do not learn from them: for re-reading stored events
+    // at start, which the restored baselines already counted.
+    void setLearning(bool learning) { m_learning = learning; }
     int restoreBaselines(const QList<store::BaselineRecord>& records);
 
     // Fills the report's users, ips and alerts (as of the last event processed).
@@ -190,6 +193,7 @@ private:
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;
     qint64 m_lastEventMs = 0;
+    bool m_learning = true;
 };
 
 } // namespace vigil::risk

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace vigil::store {
@@ -42,7 +43,7 @@ struct AppendResult
     // Positions in the batch of the events that were new: the live pipeline scores only those, so an
     // event delivered by both a hook and the poller counts once.
     QList<int> insertedIndexes;
-    QString error;      // set when ok is false; nothing of the batch was kept
+    QString error; // set when ok is false; nothing of the batch was kept
 };
 
 // The embedded store's contract. SQLite implements it today; team mode adds a PostgreSQL one.
@@ -72,6 +73,12 @@ public:
     // Stored events of one actor (alternateId) in [fromMs, toMs), oldest first, as raw JSON.
     virtual QList<QByteArray>
     eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const = 0;
+    // Every stored event with fromMs <= published < toMs, oldest first (ties in arrival order), as raw
+    // JSON; `visit` returns false to stop. For `vigil report` and for warming the risk engine at start.
+    virtual bool
+    visitEvents(qint64 fromMs, qint64 toMs, const std::function<bool(QByteArrayView raw)>& visit) const = 0;
+    // Oldest `published` stored, or nullopt when empty.
+    virtual std::optional<qint64> oldestPublishedMs() const = 0;
     // Baselines: replaced per (kind, key) in one transaction; all of them read back at start.
     virtual bool saveBaselines(const QList<BaselineRecord>& records, QString* error) = 0;
     virtual QList<BaselineRecord> loadBaselines() const = 0;

@@ -844,4 +844,59 @@ QList<BaselineRecord> SqliteEventStore::loadBaselines() const
     return records;
 }
 
+std::optional<qint64> SqliteEventStore::oldestPublishedMs() const
+{
+    if (!isOpen()) return std::nullopt;
+    QSqlQuery q(m_db);
+    // The oldest bucket first (index prefix), then the minimum inside it.
+    if (!q.exec(QStringLiteral("SELECT min(published) FROM events WHERE bucket = (SELECT min(bucket) FROM events)"))
+        || !q.next() || q.isNull(0)) {
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
+bool SqliteEventStore::visitEvents(qint64 fromMs,
+                                   qint64 toMs,
+                                   const std::function<bool(QByteArrayView raw)>& visit) const
+{
+    if (!isOpen() || fromMs >= toMs) return isOpen();
+    // One bucket at a time keeps memory to a quarter hour of events and uses the bucket index.
+    QSqlQuery next(m_db);
+    next.prepare(QStringLiteral("SELECT min(bucket) FROM events WHERE bucket >= ? AND bucket <= ?"));
+    QSqlQuery rows(m_db);
+    rows.setForwardOnly(true);
+    rows.prepare(QStringLiteral("SELECT block_id, block_offset, raw_size FROM events"
+                                " WHERE bucket = ? AND published >= ? AND published < ? ORDER BY published, seq"));
+    const qint64 lastBucket = bucketOf(toMs - 1);
+    qint64 bucket = bucketOf(fromMs);
+    while (bucket <= lastBucket) {
+        next.addBindValue(bucket);
+        next.addBindValue(lastBucket);
+        if (!next.exec() || !next.next()) {
+            qCWarning(lcStore) << "cannot walk the events:" << next.lastError().text();
+            return false;
+        }
+        if (next.isNull(0)) break;
+        bucket = next.value(0).toLongLong();
+        next.finish();
+        rows.addBindValue(bucket);
+        rows.addBindValue(fromMs);
+        rows.addBindValue(toMs);
+        if (!rows.exec()) {
+            qCWarning(lcStore) << "cannot read events:" << rows.lastError().text();
+            return false;
+        }
+        QList<RawLocation> locations;
+        while (rows.next())
+            locations.append({rows.value(0).toLongLong(), rows.value(1).toLongLong(), rows.value(2).toLongLong()});
+        rows.finish();
+        for (const QByteArray& raw : readRawEvents(locations)) {
+            if (!visit(raw)) return true;
+        }
+        ++bucket;
+    }
+    return true;
+}
+
 } // namespace vigil::store

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/pipeline/LiveSession.h"
+
+#include "core/okta/OktaHttp.h"
+
+#include <QDir>
+#include <QLocale>
+
+namespace vigil::pipeline {
+
+LiveSession::LiveSession(LiveSessionSettings settings, QObject* parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+{
+}
+
+LiveSession::~LiveSession()
+{
+    stop();
+}
+
+bool LiveSession::start(QString* error)
+{
+    std::optional<QUrl> org;
+    if (m_settings.poll) {
+        org = okta::validateOrgUrl(m_settings.orgUrl, error);
+        if (!org) return false;
+        if (m_settings.token.isEmpty()) {
+            if (error)
+                *error = tr("no Okta API token (set VIGIL_OKTA_TOKEN, or store one in the keychain from the console)");
+            return false;
+        }
+    }
+    m_store = std::make_unique<store::SqliteEventStore>(
+        QDir(m_settings.dataDir).filePath(store::SqliteEventStore::defaultFileName()));
+    if (!m_store->open(error)) return false;
+
+    m_pipeline = std::make_unique<LivePipeline>(*m_store, m_settings.policy);
+    const qint64 rescored = m_pipeline->warmUp(m_settings.warmUpMs);
+    emit logLine(tr("store %1: %2 events; re-scored the last %3 of them")
+                     .arg(m_store->path())
+                     .arg(m_store->eventCount())
+                     .arg(rescored));
+    connect(m_pipeline.get(), &LivePipeline::alertChanged, this, [this](const risk::Alert& a, bool opened) {
+        const QString severity = risk::RiskEngine::severityFor(a.peakRisk, m_settings.policy);
+        emit logLine((opened ? tr("alert opened: %1, risk %2 (%3): %4") : tr("alert updated: %1, risk %2 (%3): %4"))
+                         .arg(a.user)
+                         .arg(qRound(a.peakRisk))
+                         .arg(severity, a.detections.join(u", ")));
+    });
+
+    if (m_settings.hooks) {
+        m_hooks = std::make_unique<okta::EventHookReceiver>(
+            *m_settings.hooks, [this](const QList<okta::LogEvent>& events) { return m_store->appendBatch(events); });
+        connect(m_hooks.get(), &okta::EventHookReceiver::statusMessage, this, &LiveSession::logLine);
+        m_pipeline->attach(m_hooks.get());
+        if (!m_hooks->start(error)) return false;
+    }
+    if (m_settings.poll) {
+        m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
+        okta::PollerSettings poller;
+        poller.orgUrl = *org;
+        poller.backfillMs = qint64(m_settings.policy.number(u"ingest.backfill_hours"_qs) * 3600000.0);
+        poller.pollIntervalMs = qint64(m_settings.policy.number(u"ingest.poll_interval_seconds"_qs) * 1000.0);
+        poller.rateLimitReserve = m_settings.policy.number(u"ingest.rate_limit_reserve_percent"_qs) / 100.0;
+        m_poller = std::make_unique<okta::SystemLogPoller>(m_network, *m_store, *m_auth, poller);
+        connect(m_poller.get(), &okta::SystemLogPoller::statusMessage, this, &LiveSession::logLine);
+        connect(m_poller.get(), &okta::SystemLogPoller::failed, this, &LiveSession::failed);
+        m_pipeline->attach(m_poller.get());
+        m_poller->start();
+    }
+    return true;
+}
+
+void LiveSession::stop()
+{
+    if (m_poller) m_poller->stop();
+    m_hooks.reset(); // closes the listening socket
+    if (m_pipeline) m_pipeline->saveBaselines();
+}
+
+} // namespace vigil::pipeline

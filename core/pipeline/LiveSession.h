@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/okta/EventHookReceiver.h"
+#include "core/okta/OktaAuth.h"
+#include "core/okta/SystemLogPoller.h"
+#include "core/pipeline/LivePipeline.h"
+#include "core/risk/Policy.h"
+#include "core/store/SqliteEventStore.h"
+
+#include <QCoreApplication>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+namespace vigil::pipeline {
+
+struct LiveSessionSettings
+{
+    QString dataDir;  // resolved folder for the store
+    QString orgUrl;   // validated in start()
+    QByteArray token; // SSWS API token; never logged
+    risk::Policy policy = risk::Policy::defaults();
+    bool poll = true;
+    std::optional<okta::HookReceiverSettings> hooks;
+    qint64 warmUpMs = 24 * 3600000LL;
+};
+
+// Everything a live run needs, wired together: the store, one QNetworkAccessManager, the System Log
+// poller, the optional Event Hook receiver and the pipeline. `vigil serve`, `vigil --demo` and the
+// console build one of these instead of repeating the wiring.
+class LiveSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit LiveSession(LiveSessionSettings settings, QObject* parent = nullptr);
+    ~LiveSession() override;
+
+    bool start(QString* error);
+    // Stops ingestion and saves what was learned; the store stays open for reading.
+    void stop();
+
+    store::SqliteEventStore& store() { return *m_store; }
+    LivePipeline& pipeline() { return *m_pipeline; }
+    okta::SystemLogPoller* poller() { return m_poller.get(); }
+    okta::EventHookReceiver* hooks() { return m_hooks.get(); }
+    QNetworkAccessManager& network() { return m_network; }
+
+signals:
+    // A line for a log: state changes of the poller and the receiver, alerts.
+    void logLine(const QString& line);
+    // The poller stopped for good (for instance rejected credentials).
+    void failed(const QString& reason);
+
+private:
+    LiveSessionSettings m_settings;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<store::SqliteEventStore> m_store;
+    std::unique_ptr<okta::SswsAuthenticator> m_auth;
+    std::unique_ptr<LivePipeline> m_pipeline;
+    std::unique_ptr<okta::SystemLogPoller> m_poller;
+    std::unique_ptr<okta::EventHookReceiver> m_hooks;
+};
+
+} // namespace vigil::pipeline
