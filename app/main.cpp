@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
+#include "app/DemoMode.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/MainWindow.h"
@@ -11,6 +12,7 @@
 #include <QPixmap>
 #include <QTimer>
 
+#include <cstdio>
 #include <memory>
 
 namespace {
@@ -45,9 +47,68 @@ int main(int argc, char** argv)
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a picture of the window to FILE (PNG) once it is shown, then quit."),
         QCoreApplication::translate("main", "FILE"));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QCoreApplication::translate("main", "Run against a built-in simulated Okta org (no credentials, no network)."));
+    const QCommandLineOption demoSpeed(
+        QStringLiteral("demo-speed"), QCoreApplication::translate("main", "How much faster time runs in the demo org."),
+        QCoreApplication::translate("main", "FACTOR"), QStringLiteral("30"));
+    const QCommandLineOption screenshotDelay(
+        QStringLiteral("screenshot-delay"),
+        QCoreApplication::translate("main", "Milliseconds to wait before the screenshot."),
+        QCoreApplication::translate("main", "MS"), QStringLiteral("300"));
     parser.addOption(dataDir);
     parser.addOption(screenshot);
+    parser.addOption(demo);
+    parser.addOption(demoSpeed);
+    parser.addOption(screenshotDelay);
     parser.process(app); // exits with a message on an unknown option
+
+    const int shotDelay = parser.value(screenshotDelay).toInt();
+    auto scheduleScreenshot = [&](QWidget& window) {
+        if (!parser.isSet(screenshot)) return;
+        // Lets a script (and a reviewer) look at what an analyst would see, also under -platform offscreen.
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(std::max(0, shotDelay), &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
+    };
+
+    if (parser.isSet(demo)) {
+        vigil::app::DemoMode::Options options;
+        options.dataDir = parser.value(dataDir);
+        bool ok = false;
+        options.speed = parser.value(demoSpeed).toDouble(&ok);
+        if (!ok || options.speed <= 0 || options.speed > 3600) {
+            std::fputs(
+                qPrintable(QCoreApplication::translate("main", "vigil: --demo-speed must be between 0 and 3600\n")),
+                stderr);
+            return 2;
+        }
+        vigil::app::DemoMode demoMode(options);
+        QString demoError;
+        if (!demoMode.start(&demoError)) {
+            std::fputs(
+                qPrintable(QCoreApplication::translate("main", "vigil: the demo could not start: %1\n").arg(demoError)),
+                stderr);
+            return 1;
+        }
+        vigil::ui::MainWindow window(&demoMode.session().store());
+        window.attachLiveSession(&demoMode.session(),
+                                 QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)"));
+        QObject::connect(&demoMode, &vigil::app::DemoMode::logLine, &window, &vigil::ui::MainWindow::appendActivity);
+        // The same lines on standard output: a terminal (or a headless run) sees what the window shows.
+        const auto echo = [](const QString& line) {
+            std::fputs(qPrintable(line + u'\n'), stdout);
+            std::fflush(stdout);
+        };
+        QObject::connect(&demoMode, &vigil::app::DemoMode::logLine, &window, echo);
+        QObject::connect(&demoMode.session(), &vigil::pipeline::LiveSession::logLine, &window, echo);
+        window.show();
+        scheduleScreenshot(window);
+        return app.exec();
+    }
 
     // The window starts even when the store cannot be opened: it says why instead of vanishing.
     QString error;
@@ -60,12 +121,6 @@ int main(int argc, char** argv)
     }
     vigil::ui::MainWindow window(store.get(), error);
     window.show();
-    if (parser.isSet(screenshot)) {
-        // Lets a script (and a reviewer) look at what an analyst would see, also under -platform offscreen.
-        QTimer::singleShot(300, &window, [&window, &parser, &screenshot] {
-            const bool saved = window.grab().save(parser.value(screenshot), "PNG");
-            QCoreApplication::exit(saved ? 0 : 1);
-        });
-    }
+    scheduleScreenshot(window);
     return app.exec();
 }

@@ -6,8 +6,14 @@
 namespace vigil::store {
 class EventStore;
 }
+namespace vigil::pipeline {
+class LiveSession;
+}
 
 class QLabel;
+class QPlainTextEdit;
+class QTableView;
+class QTimer;
 
 namespace vigil::ui {
 
@@ -24,10 +30,23 @@ public:
 
     void refreshStoreStatus();
 
+    // Shows a live run: open alerts, an activity log and the ingestion health. The console issue
+    // replaces this with the queue, board and map; the session must outlive the window.
+    void attachLiveSession(pipeline::LiveSession* session, const QString& title);
+    void appendActivity(const QString& line);
+
 private:
+    void refreshAlerts();
+
     const store::EventStore* m_store;
     QString m_storeError;
     QLabel* m_storeLabel;
+    QLabel* m_healthLabel = nullptr;
+    pipeline::LiveSession* m_session = nullptr;
+    class AlertTableModel* m_alerts = nullptr;
+    QTableView* m_alertView = nullptr;
+    QPlainTextEdit* m_activity = nullptr;
+    QTimer* m_alertRefresh = nullptr;
 };
 
 } // namespace vigil::ui

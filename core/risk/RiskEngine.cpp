@@ -458,11 +458,18 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
         if (burst && (pushSent || pushDenied) && (state.lastFatigueMs < 0 || now - state.lastFatigueMs >= span)) {
             state.lastFatigueMs = now;
             state.fatigueSuccessScored = false;
+            // The evidence is the burst itself: every push sent and rejected in the window.
+            QStringList burst;
+            for (const auto* window : {&state.pushesSent, &state.pushRejects}) {
+                for (const auto& p : *window)
+                    burst.append(p.second);
+            }
             contribute(user, e, u"mfa_fatigue"_qs, points(u"mfa_fatigue"_qs),
                        tr("%1 pushes sent and %2 rejected in %3 min")
                            .arg(state.pushesSent.size())
                            .arg(state.pushRejects.size())
-                           .arg(minutes(span)));
+                           .arg(minutes(span)),
+                       burst);
             // The burst is scored: the next one must be a new burst, not these pushes again.
             state.pushesSent.clear();
             state.pushRejects.clear();

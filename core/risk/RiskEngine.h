@@ -67,6 +67,7 @@ public:
     QList<Alert> alerts() const;
     QList<IpFinding> ipFindings() const;
     qint64 lastEventMs() const { return m_lastEventMs; }
+    const Policy& policy() const { return m_policy; }
 
     // Learned baselines, for the user view and the on-call page; nullptr for a user never seen.
     const UserBaseline* baseline(const QString& user) const;

@@ -263,6 +263,9 @@ private slots:
                                            kT0 + i * kMinute, u"SUCCESS"_qs)));
         }
         QVERIFY(detectionsOf(engine, u"mia@corp.example"_qs).contains(u"mfa_fatigue"));
+        // The finding's evidence is the whole burst, not only the push that crossed the line.
+        QCOMPARE(engine.contributions(u"mia@corp.example"_qs).first().eventUuids.size(), 5);
+        QCOMPARE(engine.alerts().first().events, 5);
         const double before = engine.riskAt(u"mia@corp.example"_qs, kT0 + 5 * kMinute);
         engine.process(parse(baseEvent(u"user.authentication.auth_via_mfa"_qs, u"mia@corp.example"_qs,
                                        kT0 + 6 * kMinute, u"SUCCESS"_qs)));
