@@ -16,6 +16,10 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 namespace vigil::sim {
 
 namespace {
@@ -95,6 +99,54 @@ std::optional<qsizetype> readCursor(const SimLogStore& log, const QString& curso
     if (!okMs || !okPos || position < 0 || position > log.size()) return std::nullopt;
     if ((position > 0 ? log.at(position - 1).publishedMs : 0) != ms) return std::nullopt;
     return position;
+}
+
+// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) over `signingInput`, checked against a PEM public key.
+bool verifyRs256(const QByteArray& publicKeyPem, const QByteArray& signingInput, const QByteArray& signature)
+{
+    BIO* bio = BIO_new_mem_buf(publicKeyPem.constData(), int(publicKeyPem.size()));
+    EVP_PKEY* key = bio ? PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    bool ok = false;
+    if (key && EVP_PKEY_base_id(key) == EVP_PKEY_RSA) {
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1
+             && EVP_DigestVerify(
+                    ctx, reinterpret_cast<const unsigned char*>(signature.constData()), size_t(signature.size()),
+                    reinterpret_cast<const unsigned char*>(signingInput.constData()), size_t(signingInput.size()))
+                    == 1;
+        EVP_MD_CTX_free(ctx);
+    }
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    return ok;
+}
+
+std::optional<QJsonObject> jwtPart(const QByteArray& part)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(
+        part, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) return std::nullopt;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(*decoded, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) return std::nullopt;
+    return doc.object();
+}
+
+// The scopes of which an OAuth access token needs one for an API call, empty when any token will do.
+QStringList requiredScopes(const QStringList& path, bool logs, QHttpServerRequest::Method method)
+{
+    const bool read = method == QHttpServerRequest::Method::Get;
+    if (logs) return {u"okta.logs.read"_qs};
+    if (path.size() >= 3 && path.at(2) == u"users") {
+        return read ? QStringList{u"okta.users.read"_qs, u"okta.users.manage"_qs}
+                    : QStringList{u"okta.users.manage"_qs};
+    }
+    if (path.size() >= 3 && path.at(2) == u"groups") {
+        return read ? QStringList{u"okta.groups.read"_qs, u"okta.groups.manage"_qs}
+                    : QStringList{u"okta.groups.manage"_qs};
+    }
+    return {};
 }
 
 } // namespace
@@ -265,8 +317,8 @@ void SimServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     } else if (path.size() >= 2 && path.at(0) == u"api" && path.at(1) == u"v1") {
         const bool logs = record.path == u"/api/v1/logs" || record.path == u"/api/v1/logs/";
         record.bucket = logs ? u"logs"_qs : u"management"_qs;
-        if (header(request, "Authorization") != "SSWS " + m_options.token.toUtf8()) {
-            reply = oktaError(401, u"E0000011"_qs, u"Invalid token provided"_qs);
+        if (std::optional<Reply> refusal = refuseApiCall(request, path, base, wallNow)) {
+            reply = std::move(*refusal);
         } else {
             SimRateLimiter& limiter = logs ? m_logsLimit : m_managementLimit;
             const bool burst = logs && wallNow < m_burstUntilWallMs;
@@ -301,6 +353,9 @@ void SimServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
             record.resetEpochSeconds = d.resetEpochSeconds;
         }
         reply.headers.append({"X-Okta-Request-Id", SimOrg::makeId(m_rng, QString()).toLatin1()});
+    } else if (record.path == u"/oauth2/v1/token") {
+        record.bucket = u"oauth"_qs;
+        reply = handleToken(request, base, wallNow);
     } else {
         reply = Reply(404, QJsonObject{{u"error"_qs, u"Not found"_qs}});
     }
@@ -783,6 +838,145 @@ SimServer::Reply SimServer::listGroups(const QHttpServerRequest& request)
                                {u"profile"_qs, QJsonObject{{u"name"_qs, g.name}, {u"description"_qs, g.description}}}});
     }
     return Reply(200, out);
+}
+
+std::optional<SimServer::Reply> SimServer::refuseApiCall(const QHttpServerRequest& request,
+                                                         const QStringList& path,
+                                                         const QString& base,
+                                                         qint64 wallNow)
+{
+    const QByteArray authorization = header(request, "Authorization");
+    if (authorization == "SSWS " + m_options.token.toUtf8()) return std::nullopt;
+    Reply refusal = oktaError(401, u"E0000011"_qs, u"Invalid token provided"_qs);
+    if (!authorization.startsWith("Bearer ")) return refusal;
+    // Okta says why a Bearer token failed in WWW-Authenticate, as RFC 6750 has it.
+    const QByteArray realm =
+        "Bearer authorization_uri=\"" + base.toUtf8() + "/oauth2/v1/authorize\", realm=\"" + base.toUtf8() + "\"";
+    const auto token = m_accessTokens.constFind(authorization.mid(7).trimmed());
+    if (token == m_accessTokens.constEnd() || token->expiresWallMs <= wallNow) {
+        const QByteArray why =
+            token == m_accessTokens.constEnd() ? "The access token is invalid." : "The access token has expired.";
+        refusal.headers.append(
+            {"WWW-Authenticate", realm + ", error=\"invalid_token\", error_description=\"" + why + "\""});
+        return refusal;
+    }
+    const bool logs = path.size() >= 3 && path.at(2) == u"logs";
+    const QStringList needed = requiredScopes(path, logs, request.method());
+    if (needed.isEmpty()) return std::nullopt;
+    for (const QString& scope : needed) {
+        if (token->scopes.contains(scope)) return std::nullopt;
+    }
+    Reply forbidden = oktaError(403, u"E0000006"_qs, u"You do not have permission to perform the requested action"_qs);
+    forbidden.headers.append(
+        {"WWW-Authenticate", realm + ", scope=\"" + needed.join(u' ').toUtf8()
+                                 + "\", error=\"insufficient_scope\", error_description=\"The "
+                                   "access token provided does not contain the required scopes.\""});
+    return forbidden;
+}
+
+SimServer::Reply SimServer::handleToken(const QHttpServerRequest& request, const QString& base, qint64 wallNow)
+{
+    // Okta's OAuth endpoints answer {"error":…,"error_description":…}, never cached.
+    const auto oauthError = [](int status, const QString& error, const QString& description) {
+        Reply r(status, QJsonObject{{u"error"_qs, error}, {u"error_description"_qs, description}});
+        r.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
+        r.headers.append({QByteArrayLiteral("Pragma"), QByteArrayLiteral("no-cache")});
+        return r;
+    };
+    const auto invalidClient = [&](const QString& description) {
+        return oauthError(401, u"invalid_client"_qs, description);
+    };
+    if (request.method() != QHttpServerRequest::Method::Post)
+        return oauthError(405, u"invalid_request"_qs, u"The token endpoint only accepts POST requests."_qs);
+    if (!header(request, "Content-Type").toLower().startsWith("application/x-www-form-urlencoded"))
+        return oauthError(400, u"invalid_request"_qs,
+                          u"The request must be sent as application/x-www-form-urlencoded."_qs);
+    QByteArray form = request.body();
+    form.replace('+', "%20"); // form encoding's space
+    const QUrlQuery q(QString::fromUtf8(form));
+    const QString grantType = param(q, u"grant_type"_qs);
+    if (grantType.isEmpty())
+        return oauthError(400, u"invalid_request"_qs, u"The 'grant_type' parameter is missing."_qs);
+    if (grantType != u"client_credentials")
+        return oauthError(400, u"unsupported_grant_type"_qs,
+                          u"The authorization grant type is not supported by the authorization server. Configured "
+                          "grant types: [client_credentials]."_qs);
+
+    // Client authentication: private_key_jwt is the only method for Okta-scoped tokens.
+    const QString assertionType = param(q, u"client_assertion_type"_qs);
+    const QByteArray assertion = param(q, u"client_assertion"_qs).toUtf8();
+    if (assertion.isEmpty() && assertionType.isEmpty()) return invalidClient(u"No client credentials found."_qs);
+    if (assertionType != u"urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        return oauthError(400, u"invalid_request"_qs, u"The client_assertion_type is invalid."_qs);
+    const QList<QByteArray> parts = assertion.split('.');
+    const std::optional<QJsonObject> jwtHeader = parts.size() == 3 ? jwtPart(parts.at(0)) : std::nullopt;
+    const std::optional<QJsonObject> claims = parts.size() == 3 ? jwtPart(parts.at(1)) : std::nullopt;
+    const auto signature =
+        parts.size() == 3
+            ? QByteArray::fromBase64Encoding(parts.at(2), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals
+                                                              | QByteArray::AbortOnBase64DecodingErrors)
+            : QByteArray::FromBase64Result{};
+    if (!jwtHeader || !claims || !signature)
+        return oauthError(400, u"invalid_request"_qs, u"The client_assertion is not a well-formed JWT."_qs);
+    if (jwtHeader->value(u"alg").toString() != u"RS256")
+        return invalidClient(u"The client_assertion token has an unsupported signing algorithm: '"_qs
+                             + jwtHeader->value(u"alg").toString() + u"'."_qs);
+    const QString issuer = claims->value(u"iss").toString();
+    const QString clientIdParam = param(q, u"client_id"_qs);
+    if (issuer.isEmpty() || claims->value(u"sub").toString() != issuer)
+        return invalidClient(u"The 'iss' and 'sub' claims of the client_assertion must both be the client_id."_qs);
+    if (issuer != m_options.oauthClientId || m_options.oauthPublicKeyPem.isEmpty()
+        || (!clientIdParam.isEmpty() && clientIdParam != issuer))
+        return invalidClient(u"Invalid value for 'client_id' parameter."_qs);
+    if (!verifyRs256(m_options.oauthPublicKeyPem, parts.at(0) + '.' + parts.at(1), *signature))
+        return invalidClient(u"The client_assertion signature is invalid."_qs);
+    if (claims->value(u"aud").toString() != base + u"/oauth2/v1/token"_qs)
+        return invalidClient(
+            u"The audience claim for client_assertion must be the endpoint invoked for the request."_qs);
+    const qint64 nowSeconds = wallNow / 1000;
+    const qint64 exp = qint64(claims->value(u"exp").toDouble(0));
+    if (exp <= nowSeconds) return invalidClient(u"The client_assertion token is expired."_qs);
+    if (exp > nowSeconds + 3600)
+        return invalidClient(u"The client_assertion token has an expiration too far into the future."_qs);
+    // A jti may be used once while its assertion is valid.
+    for (auto it = m_usedAssertionIds.begin(); it != m_usedAssertionIds.end();)
+        it = it.value() <= wallNow ? m_usedAssertionIds.erase(it) : std::next(it);
+    if (const QString jti = claims->value(u"jti").toString(); !jti.isEmpty()) {
+        if (m_usedAssertionIds.contains(jti))
+            return invalidClient(u"The client_assertion token has already been used."_qs);
+        m_usedAssertionIds.insert(jti, exp * 1000);
+    }
+
+    const QStringList scopes = param(q, u"scope"_qs).split(u' ', Qt::SkipEmptyParts);
+    if (scopes.isEmpty())
+        return oauthError(400, u"invalid_scope"_qs,
+                          u"The authorization server resource does not have any configured default scopes, 'scope' "
+                          "must be provided."_qs);
+    QStringList refused;
+    for (const QString& s : scopes) {
+        if (!m_options.oauthScopes.contains(s)) refused.append(s);
+    }
+    if (!refused.isEmpty())
+        return oauthError(400, u"invalid_scope"_qs,
+                          u"The following scopes are not allowed: ["_qs + refused.join(u", "_qs) + u"]."_qs);
+
+    for (auto it = m_accessTokens.begin(); it != m_accessTokens.end();)
+        it = it->expiresWallMs <= wallNow ? m_accessTokens.erase(it) : std::next(it);
+    QByteArray random(32, Qt::Uninitialized);
+    for (char& c : random)
+        c = char(m_rng() & 0xff);
+    const QByteArray token =
+        "sim-at." + random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const int lifetime = std::max(1, m_options.oauthTokenLifetimeSeconds);
+    m_accessTokens.insert(token, AccessToken{wallNow + lifetime * 1000LL, scopes});
+    ++m_oauthTokensIssued;
+    Reply r(200, QJsonObject{{u"token_type"_qs, u"Bearer"_qs},
+                             {u"expires_in"_qs, lifetime},
+                             {u"access_token"_qs, QString::fromLatin1(token)},
+                             {u"scope"_qs, scopes.join(u' ')}});
+    r.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
+    r.headers.append({QByteArrayLiteral("Pragma"), QByteArrayLiteral("no-cache")});
+    return r;
 }
 
 } // namespace vigil::sim

@@ -14,10 +14,12 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
+#include <QStringList>
 #include <QTimer>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 class QHttpServer;
 class QHttpServerRequest;
@@ -58,6 +60,13 @@ struct SimOptions
     qint64 pushAnswerDelayMs = 8000; // sim time
     qint64 pushLifetimeMs = 300000;  // sim time, Okta's default token lifetime for a push
     SimPushAnswer pushAnswer = SimPushAnswer::VictimsReject;
+    // An OAuth 2.0 service app (client credentials, private_key_jwt) for POST /oauth2/v1/token. Without
+    // a registered public key (PEM, SubjectPublicKeyInfo) every token request is refused.
+    QString oauthClientId = QStringLiteral("0oasimserviceapp0001");
+    QByteArray oauthPublicKeyPem;
+    QStringList oauthScopes{QStringLiteral("okta.logs.read"), QStringLiteral("okta.users.read"),
+                            QStringLiteral("okta.users.manage"), QStringLiteral("okta.groups.manage")};
+    int oauthTokenLifetimeSeconds = 3600; // Okta's access tokens live an hour
 };
 
 // One HTTP request the simulator answered, for tests that check a client's manners.
@@ -119,6 +128,8 @@ public:
     // Each uuid that went out in a complete 200 /api/v1/logs body, once, in the order first served.
     const QStringList& servedUuids() const { return m_servedOrder; }
     qint64 servedEventCount() const { return m_servedTotal; } // repeats included
+    // Access tokens issued by POST /oauth2/v1/token so far.
+    int oauthTokensIssued() const { return m_oauthTokensIssued; }
 
 signals:
     void eventsPublished(int count);
@@ -145,6 +156,10 @@ private:
     Reply groupMembership(
         const QHttpServerRequest& request, const QString& groupId, const QString& userId, bool add, qint64 now);
     Reply listGroups(const QHttpServerRequest& request);
+    Reply handleToken(const QHttpServerRequest& request, const QString& base, qint64 wallNow);
+    // Why an API call's Authorization (SSWS token or an issued Bearer token) is refused, if it is.
+    std::optional<Reply>
+    refuseApiCall(const QHttpServerRequest& request, const QStringList& path, const QString& base, qint64 wallNow);
     QJsonObject apiEvent(const QHttpServerRequest& request,
                          qint64 now,
                          const QString& eventType,
@@ -177,6 +192,14 @@ private:
     int m_logsRequests = 0;
     qint64 m_burstUntilWallMs = 0;
     qint64 m_violationLoggedWindow = -1;
+    struct AccessToken
+    {
+        qint64 expiresWallMs = 0;
+        QStringList scopes;
+    };
+    QHash<QByteArray, AccessToken> m_accessTokens;
+    QHash<QString, qint64> m_usedAssertionIds; // jti → the assertion's expiry (wall ms)
+    int m_oauthTokensIssued = 0;
 };
 
 } // namespace vigil::sim
