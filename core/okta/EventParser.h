@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -47,6 +48,19 @@ public:
     // many bytes are readable from json.data()); parse() copies it into a padded buffer if they are not.
     bool parse(std::string_view json, size_t capacity, LogEvent& out, ParseError& error);
     bool parse(std::string_view json, LogEvent& out, ParseError& error);
+
+    // One NDJSON record read by parseLines(): `ok` says whether `event` or `error` holds the outcome.
+    using RecordSink =
+        std::function<void(qint64 line, std::string_view json, bool ok, LogEvent& event, const ParseError& error)>;
+
+    // Reads NDJSON records in batches (simdjson's parse_many: one stage-1 pass per megabyte instead of
+    // one per line, and no separate search for line ends) from `from`, which must start a line, for as
+    // long as every record is a JSON object alone on its line. Hands each record to `sink` with its
+    // 1-based line number, exactly as parse() would have read that line. Stops before anything else (a
+    // line that is not valid JSON, not an object, shares its line, spans lines, or the end of the input)
+    // and returns where the caller must go on line by line; `line` is then the number of lines before
+    // that position. `data` must stay readable for requiredPadding() bytes past `size`.
+    size_t parseLines(const char* data, size_t from, size_t size, qint64& line, const RecordSink& sink);
 
     static size_t requiredPadding();
 

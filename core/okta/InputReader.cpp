@@ -3,6 +3,7 @@
 
 #include <QFile>
 
+#include <algorithm>
 #include <cstring>
 #include <simdjson.h>
 
@@ -134,9 +135,31 @@ InputReader::Form InputReader::detectForm(const char* data, size_t size, size_t 
 
 void InputReader::readLines(const QString& sourceName, const char* data, size_t size, size_t capacity)
 {
+    const auto sink = [&](qint64 line, std::string_view json, bool ok, LogEvent& event, const ParseError& error) {
+        handleRecord(sourceName, line, json, capacity - size_t(json.data() - data), ok, event, error);
+    };
     size_t pos = 0;
     qint64 line = 0;
     while (pos < size) {
+        // Batched while every record is an object alone on its line; line by line past anything else
+        // (a broken line, a line holding two documents), then batched again.
+        pos = m_parser.parseLines(data, pos, size, line, sink);
+        if (pos < size) pos = readLinesOneByOne(sourceName, data, pos, size, capacity, line);
+    }
+}
+
+size_t InputReader::readLinesOneByOne(
+    const QString& sourceName, const char* data, size_t pos, size_t size, size_t capacity, qint64& line)
+{
+    // Until a few lines after a rejected one (most likely the line that stopped the batched reader), or
+    // a batch's worth of input, whichever comes first: a file of broken lines is read line by line, not
+    // retried in batches after each of them. Always at least one line.
+    constexpr size_t kMaxBytes = 1 << 20;
+    constexpr int kLinesAfterReject = 8;
+    const size_t from = pos;
+    qint64 rejected = m_counts.rejected;
+    int linesAfterReject = -1; // -1 until a line is rejected
+    while (pos < size && pos - from < kMaxBytes && linesAfterReject < kLinesAfterReject) {
         ++line;
         const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
         const size_t end = nl ? size_t(nl - data) : size;
@@ -148,7 +171,14 @@ void InputReader::readLines(const QString& sourceName, const char* data, size_t 
             --e;
         if (e > b) emitRecord(sourceName, line, std::string_view(data + b, e - b), capacity - b);
         pos = end + 1;
+        if (m_counts.rejected != rejected) {
+            rejected = m_counts.rejected;
+            linesAfterReject = 0;
+        } else if (linesAfterReject >= 0) {
+            ++linesAfterReject;
+        }
     }
+    return std::min(pos, size);
 }
 
 bool InputReader::readDocument(
@@ -221,7 +251,19 @@ void InputReader::emitRecord(const QString& sourceName, qint64 line, std::string
 {
     LogEvent event;
     ParseError error;
-    if (m_parser.parse(json, capacity, event, error)) {
+    const bool ok = m_parser.parse(json, capacity, event, error);
+    handleRecord(sourceName, line, json, capacity, ok, event, error);
+}
+
+void InputReader::handleRecord(const QString& sourceName,
+                               qint64 line,
+                               std::string_view json,
+                               size_t capacity,
+                               bool ok,
+                               LogEvent& event,
+                               const ParseError& error)
+{
+    if (ok) {
         ++m_counts.read;
         ++m_counts.accepted;
         m_onEvent(std::move(event));

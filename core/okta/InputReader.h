@@ -65,10 +65,20 @@ private:
     void readPadded(const QString& sourceName, const char* data, size_t size, size_t capacity);
     Form detectForm(const char* data, size_t size, size_t capacity);
     void readLines(const QString& sourceName, const char* data, size_t size, size_t capacity);
+    // Reads lines from `pos` (a line start) one parse each; returns where it stopped. `line` counts them.
+    size_t readLinesOneByOne(
+        const QString& sourceName, const char* data, size_t pos, size_t size, size_t capacity, qint64& line);
     // False (with the error and its line) when the document itself is broken.
     bool readDocument(
         const QString& sourceName, const char* data, size_t size, size_t capacity, QString* error, qint64* errorLine);
     void emitRecord(const QString& sourceName, qint64 line, std::string_view json, size_t capacity);
+    void handleRecord(const QString& sourceName,
+                      qint64 line,
+                      std::string_view json,
+                      size_t capacity,
+                      bool ok,
+                      LogEvent& event,
+                      const ParseError& error);
     void reject(const QString& sourceName, qint64 line, RejectReason reason, const QString& detail);
 
     EventParser m_parser;

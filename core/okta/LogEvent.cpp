@@ -77,7 +77,9 @@ EventBuilder::EventBuilder() = default;
 
 void EventBuilder::begin(std::string_view json)
 {
-    m_event = LogEvent();
+    // take() leaves a fresh event behind; only an abandoned one (a rejected record) needs clearing.
+    if (m_dirty) m_event = LogEvent();
+    m_dirty = true;
     m_source = json.data();
     m_sourceSize = json.size();
     // The strings a parser copies are well under half of the JSON (keys and punctuation are not kept):
@@ -205,6 +207,7 @@ LogEvent EventBuilder::take()
     m_event.m_text.truncate(m_used);
     LogEvent out = std::move(m_event);
     m_event = LogEvent();
+    m_dirty = false;
     m_buffer = nullptr;
     m_used = 0;
     m_source = nullptr;

@@ -183,8 +183,9 @@ class EventBuilder
 {
 public:
     EventBuilder();
-    // Starts an event whose raw JSON is `json`. A value later given as a view into `json` is kept as
-    // an offset into the event's copy of it; any other value is copied after the raw JSON.
+    // Starts an event whose raw JSON is `json`; call it first (an abandoned begin() is cleared). A value
+    // later given as a view into `json` is kept as an offset into the event's copy of it; any other
+    // value is copied after the raw JSON.
     void begin(std::string_view json);
     void set(LogEvent::Str field, std::string_view value);
     // Appends to a field; consecutive appends to the same field join with `separator`.
@@ -214,6 +215,7 @@ private:
     qsizetype m_used = 0;
     const char* m_source = nullptr; // the raw JSON as the caller holds it
     size_t m_sourceSize = 0;
+    bool m_dirty = false; // m_event holds something since the last take()
 };
 
 std::string_view behaviorName(Behavior b);

@@ -391,6 +391,92 @@ private slots:
         QCOMPARE(c.rejections.first().line, 1);
     }
 
+    void batchedNdjsonMatchesLineByLine()
+    {
+        // Over 1 MiB, so that the batched reader crosses batches, with every kind of line that must stop it
+        // in the middle: the outcome of each line must be exactly what parsing it on its own gives.
+        const QByteArray pad = ",\"displayMessage\":\"" + QByteArray(400, 'x') + "\"}";
+        auto event = [&](int i) {
+            QByteArray e = minimal("n" + QByteArray::number(i));
+            e.chop(1);
+            return e + pad;
+        };
+        const QList<QByteArray> oddLines{
+            "{\"uuid\":\"broken",        // unclosed string
+            event(-1) + " " + event(-2), // two documents on one line
+            "{\"uuid\":\"span\",",       // an object that goes on over the next line
+            "\"published\":\"2024-01-01T00:00:00.000Z\",\"eventType\":\"x\"}",
+            "42",                                             // not an object
+            "[" + event(-3) + "]",                            // an array
+            event(-4) + " trailing",                          // garbage after the object
+            "  \t ",                                          // blank
+            "{\"uuid\":\"nopublished\",\"eventType\":\"x\"}", // valid JSON, missing field
+            "   " + event(-5) + "  \r",                       // surrounded by blank space
+            "}",
+        };
+        QByteArray input;
+        QList<QByteArray> lines;
+        for (int i = 0; i < 6000; ++i) {
+            lines.append(event(i));
+            if (i % 700 == 350) lines.append(oddLines.at((i / 700) % oddLines.size()));
+            if (i == 3000) lines.append(oddLines);
+        }
+        for (const QByteArray& line : std::as_const(lines))
+            input += line + '\n';
+        QVERIFY(input.size() > 2 * (1 << 20));
+
+        // The reference: each line parsed on its own.
+        QStringList expectedEvents;
+        QList<QPair<qint64, int>> expectedRejections;
+        EventParser parser;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QByteArray trimmed = lines.at(i).trimmed();
+            if (trimmed.isEmpty()) continue;
+            LogEvent e;
+            ParseError err;
+            if (parser.parse({trimmed.constData(), size_t(trimmed.size())}, e, err)) {
+                expectedEvents.append(qs(e.uuid()));
+            } else {
+                expectedRejections.append({i + 1, int(err.reason)});
+            }
+        }
+        QVERIFY(expectedRejections.size() >= 10);
+
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QStringList events;
+        for (const LogEvent& e : c.events)
+            events.append(qs(e.uuid()));
+        QList<QPair<qint64, int>> rejections;
+        for (const Rejection& r : c.rejections)
+            rejections.append({r.line, int(r.reason)});
+        QCOMPARE(events, expectedEvents);
+        QCOMPARE(rejections, expectedRejections);
+        QCOMPARE(counts.read, qint64(expectedEvents.size() + expectedRejections.size()));
+        // The raw JSON of a batched event is its line, without the blank space around it.
+        for (const LogEvent& e : c.events) {
+            if (qs(e.uuid()) == u"n-5") QVERIFY(!e.rawJson().startsWith(" ") && e.rawJson().endsWith("}"));
+        }
+    }
+
+    void batchedNdjsonBrokenLineInTheMiddle()
+    {
+        QByteArray input;
+        for (int i = 1; i <= 2000; ++i)
+            input += (i == 1000 ? QByteArray("{\"uuid\":\"x\",\"published\":") : minimal("m" + QByteArray::number(i)))
+                     + '\n';
+        ReadCounts counts;
+        const Collected c = readAll(input, &counts);
+        QCOMPARE(counts.read, 2000);
+        QCOMPARE(counts.accepted, 1999);
+        QCOMPARE(c.rejections.size(), 1);
+        QCOMPARE(c.rejections.first().line, 1000);
+        QCOMPARE(int(c.rejections.first().reason), int(RejectReason::InvalidJson));
+        QCOMPARE(qs(c.events.at(998).uuid()), "m999");
+        QCOMPARE(qs(c.events.at(999).uuid()), "m1001");
+        QCOMPARE(qs(c.events.last().uuid()), "m2000");
+    }
+
     void emptyHookDeliveryIsNotAnError()
     {
         ReadCounts counts;
