@@ -62,7 +62,7 @@ quint64 deviceFamilyHash(const okta::LogEvent& e)
 // Fingerprints and families share one set; a different seed keeps their hashes apart.
 constexpr quint64 kFingerprintSeed = 0x9e3779b97f4a7c15ull;
 
-void pruneWindow(std::deque<std::pair<qint64, QString>>& window, qint64 nowMs, qint64 spanMs)
+template <typename Window> void pruneWindow(Window& window, qint64 nowMs, qint64 spanMs)
 {
     while (!window.empty() && window.front().first <= nowMs - spanMs)
         window.pop_front();
@@ -72,6 +72,23 @@ QString minutes(qint64 ms)
 {
     return QLocale().toString(std::max<qint64>(1, (ms + 59999) / 60000));
 }
+
+const QString kDetectionOrder[] = {
+    u"brute_force"_qs,    u"password_spray"_qs, u"mfa_fatigue"_qs,    u"mfa_failure"_qs,       u"geo_risk"_qs,
+    u"anonymizer"_qs,     u"off_hours"_qs,      u"new_device"_qs,     u"impossible_travel"_qs, u"threat_insight"_qs,
+    u"session_hijack"_qs, u"factor_reset"_qs,   u"privilege_grant"_qs};
+const QString kSettingPaths[] = {u"business_hours.end_hour"_qs,
+                                 u"business_hours.start_hour"_qs,
+                                 u"detections.brute_force.failures"_qs,
+                                 u"detections.factor_reset.window_hours"_qs,
+                                 u"detections.impossible_travel.max_speed_kmh"_qs,
+                                 u"detections.impossible_travel.min_distance_km"_qs,
+                                 u"detections.mfa_fatigue.pushes"_qs,
+                                 u"detections.mfa_fatigue.rejections"_qs,
+                                 u"detections.mfa_fatigue.success_after_points"_qs,
+                                 u"detections.off_hours.min_days"_qs,
+                                 u"detections.off_hours.min_signins"_qs,
+                                 u"detections.password_spray.distinct_users"_qs};
 
 } // namespace
 
@@ -88,6 +105,20 @@ RiskEngine::RiskEngine(Policy policy)
         m_detections.insert(id, {m_policy.flag(base + u"enabled"_qs), m_policy.number(base + u"points"_qs),
                                  qint64(section.value(u"window_minutes").toDouble() * 60000.0)});
     }
+    // The same, by index, for the per-event checks: no string hashing per event.
+    static_assert(std::size(kDetectionOrder) == size_t(Det::Count_));
+    for (size_t i = 0; i < m_det.size(); ++i)
+        m_det[i] = m_detections.value(kDetectionOrder[i]);
+    static_assert(std::size(kSettingPaths) == size_t(Setting::Count_));
+    for (size_t i = 0; i < m_settings.size(); ++i)
+        m_settings[i] = num(kSettingPaths[i]);
+    // AS numbers on the anonymizer list, as numbers: an entry matches when it is written the way
+    // QString::number() writes the event's AS number.
+    for (const QString& entry : list(u"detections.anonymizer.asns"_qs)) {
+        bool ok = false;
+        const qint64 asn = entry.toLongLong(&ok);
+        if (ok && QString::number(asn) == entry) m_anonymizerAsns.insert(asn);
+    }
 }
 
 bool RiskEngine::enabled(const QString& detection) const
@@ -103,6 +134,15 @@ double RiskEngine::points(const QString& detection) const
 qint64 RiskEngine::windowMs(const QString& detection) const
 {
     return m_detections.value(detection).windowMs;
+}
+
+const QString& RiskEngine::NameTable::get(std::string_view utf8)
+{
+    static const QString kEmpty;
+    if (utf8.empty()) return kEmpty;
+    auto it = m_names.find(utf8);
+    if (it == m_names.end()) it = m_names.emplace(std::string(utf8), qs(utf8)).first;
+    return it->second;
 }
 
 double RiskEngine::num(const QString& path) const
@@ -202,7 +242,7 @@ void RiskEngine::contribute(const QString& user,
 void RiskEngine::process(const okta::LogEvent& e)
 {
     m_lastEventMs = std::max(m_lastEventMs, e.publishedMs());
-    const QString user = qs(e.actorAlternateId());
+    const QString& user = m_userNames.get(e.actorAlternateId());
     const std::string_view type = e.eventType();
 
     if (isPrimaryAuthentication(type) && isFailure(e)) detectPrimaryFailure(user, e);
@@ -219,13 +259,13 @@ void RiskEngine::process(const okta::LogEvent& e)
 
 bool RiskEngine::hasBaseline(const UserState& state) const
 {
-    return state.baseline.signIns >= quint32(num(u"detections.off_hours.min_signins"_qs))
-           && state.baseline.signInDays >= quint32(num(u"detections.off_hours.min_days"_qs));
+    return state.baseline.signIns >= quint32(setting(Setting::OffHoursMinSignins))
+           && state.baseline.signInDays >= quint32(setting(Setting::OffHoursMinDays));
 }
 
 void RiskEngine::detectFactorReset(const okta::LogEvent& e)
 {
-    if (!enabled(u"factor_reset"_qs) || !isSuccess(e)) return;
+    if (!det(Det::FactorReset).enabled || !isSuccess(e)) return;
     // The user whose factors changed is the target; a self-service reset has none, so the actor.
     QString user;
     for (qsizetype i = 0; i < e.targetCount() && user.isEmpty(); ++i) {
@@ -253,7 +293,7 @@ template <size_t N> std::string_view textOf(const std::array<char, N>& in)
 
 void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& e)
 {
-    if (!enabled(u"session_hijack"_qs) || user.isEmpty() || !isSuccess(e) || !e.has(Str::ClientIp)) return;
+    if (!det(Det::SessionHijack).enabled || user.isEmpty() || !isSuccess(e) || !e.has(Str::ClientIp)) return;
     const std::string_view session = e.str(Str::ExternalSessionId);
     quint64 key = 0;
     if (!session.empty() && session != "unknown") {
@@ -294,7 +334,7 @@ void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& 
         !originBrowser.empty() && !browser.empty() && originBrowser != browser.substr(0, origin.browser.size() - 1);
     if (!otherNetwork && !otherBrowser) return;
     origin.flagged = true;
-    contribute(user, e, u"session_hijack"_qs, points(u"session_hijack"_qs),
+    contribute(user, e, u"session_hijack"_qs, det(Det::SessionHijack).points,
                tr("session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later")
                    .arg(qs(originIp))
                    .arg(origin.asn)
@@ -305,7 +345,7 @@ void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& 
 
 void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state)
 {
-    if (!enabled(u"off_hours"_qs) || !e.hasGeolocation()) return;
+    if (!det(Det::OffHours).enabled || !e.hasGeolocation()) return;
     // Local solar time from the sign-in's longitude: close enough for "is this a usual hour".
     const qint64 localMs = e.publishedMs() + qint64(std::lround(e.longitude() / 15.0)) * 3600000;
     const int hour = int((localMs / 3600000) % 24 + 24) % 24;
@@ -321,8 +361,8 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
     } else {
         static const QStringList kDays{u"Mon"_qs, u"Tue"_qs, u"Wed"_qs, u"Thu"_qs, u"Fri"_qs, u"Sat"_qs, u"Sun"_qs};
         const bool workday = list(u"business_hours.weekdays"_qs).contains(kDays.at(weekday));
-        unusual = !workday || hour < int(num(u"business_hours.start_hour"_qs))
-                  || hour >= int(num(u"business_hours.end_hour"_qs));
+        unusual = !workday || hour < int(setting(Setting::BusinessHoursStartHour))
+                  || hour >= int(setting(Setting::BusinessHoursEndHour));
         why = tr("signed in at %1:00 local time on %2, outside business hours (no baseline yet)")
                   .arg(hour)
                   .arg(QLocale().dayName(weekday + 1));
@@ -331,7 +371,7 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
     constexpr qint64 kStretchMs = 8 * 3600000;
     if (unusual && (state.lastOffHoursMs < 0 || e.publishedMs() - state.lastOffHoursMs >= kStretchMs)) {
         state.lastOffHoursMs = e.publishedMs();
-        contribute(user, e, u"off_hours"_qs, points(u"off_hours"_qs), why);
+        contribute(user, e, u"off_hours"_qs, det(Det::OffHours).points, why);
     }
     quint16& count = state.baseline.localHours[size_t(hour)];
     if (m_learning && count < 0xffff) ++count;
@@ -339,14 +379,14 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
 
 void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state)
 {
-    if (!enabled(u"anonymizer"_qs) || !isAnonymized(e)) return;
+    if (!det(Det::Anonymizer).enabled || !isAnonymized(e)) return;
     // Once per source per hour: a brute force through Tor is one anonymizer finding, not fifty.
     const QString ip = qs(e.clientIp());
     if (state.lastAnonymizerIp == ip && e.publishedMs() - state.lastAnonymizerMs < 3600000) return;
     state.lastAnonymizerIp = ip;
     state.lastAnonymizerMs = e.publishedMs();
     const QString service = e.has(Str::Tunnels) ? qs(e.str(Str::Tunnels)) : qs(e.str(Str::Isp));
-    contribute(user, e, u"anonymizer"_qs, points(u"anonymizer"_qs),
+    contribute(user, e, u"anonymizer"_qs, det(Det::Anonymizer).points,
                isSuccess(e) ? tr("signed in through an anonymizer from %1 (%2)").arg(ip, service)
                             : tr("tried to sign in through an anonymizer from %1 (%2)").arg(ip, service));
 }
@@ -356,12 +396,12 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     const qint64 now = e.publishedMs();
     if (!user.isEmpty() && e.eventType() == "user.session.start") detectAnonymizer(user, e, m_users[user]);
     const QString uuid = qs(e.uuid());
-    if (!user.isEmpty() && enabled(u"brute_force"_qs)) {
+    if (!user.isEmpty() && det(Det::BruteForce).enabled) {
         UserState& state = m_users[user];
-        const qint64 span = windowMs(u"brute_force"_qs);
+        const qint64 span = det(Det::BruteForce).windowMs;
         state.failures.emplace_back(now, uuid);
         pruneWindow(state.failures, now, span);
-        const auto needed = size_t(num(u"detections.brute_force.failures"_qs));
+        const auto needed = size_t(setting(Setting::BruteForceFailures));
         const auto reason = [&] {
             return tr("%1 failed sign-ins in %2 min, the last from %3 (%4)")
                 .arg(state.failures.size())
@@ -373,7 +413,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
             QStringList uuids;
             for (const auto& f : state.failures)
                 uuids.append(f.second);
-            contribute(user, e, u"brute_force"_qs, points(u"brute_force"_qs), reason(), uuids);
+            contribute(user, e, u"brute_force"_qs, det(Det::BruteForce).points, reason(), uuids);
         } else if (state.lastBruteForceMs >= 0 && now - state.lastBruteForceMs < span) {
             // The same burst goes on: the finding keeps its points but its words and evidence grow
             // ("8 failed sign-ins in 3 min"), so the analyst sees the whole attack, not its first second.
@@ -391,7 +431,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
         }
     }
     const QString ip = qs(e.clientIp());
-    if (ip.isEmpty() || user.isEmpty() || !enabled(u"password_spray"_qs)) return;
+    if (ip.isEmpty() || user.isEmpty() || !det(Det::PasswordSpray).enabled) return;
     IpState& ipState = m_ips[ip];
     if (m_learning) {
         if (ipState.baseline.failures == 0) ipState.baseline.firstSeenMs = now;
@@ -400,13 +440,13 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
         ipState.baseline.updatedMs = now;
         ipState.baselineChanged = true;
     }
-    const qint64 span = windowMs(u"password_spray"_qs);
+    const qint64 span = det(Det::PasswordSpray).windowMs;
     ipState.failures.emplace_back(now, user);
     pruneWindow(ipState.failures, now, span);
     QSet<QString> users;
     for (const auto& f : ipState.failures)
         users.insert(f.second);
-    if (users.size() < qsizetype(num(u"detections.password_spray.distinct_users"_qs))) return;
+    if (users.size() < qsizetype(setting(Setting::PasswordSprayDistinctUsers))) return;
     IpFinding& finding = m_ipFindings[ip];
     finding.ip = ip;
     if (!finding.detections.contains(u"password_spray"_qs)) finding.detections.append(u"password_spray"_qs);
@@ -415,7 +455,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     for (const QString& target : std::as_const(users)) {
         if (ipState.sprayedUsers.contains(target)) continue;
         ipState.sprayedUsers.insert(target);
-        contribute(target, e, u"password_spray"_qs, points(u"password_spray"_qs),
+        contribute(target, e, u"password_spray"_qs, det(Det::PasswordSpray).points,
                    tr("targeted by a password spray from %1 (%2 accounts in %3 min)")
                        .arg(ip)
                        .arg(users.size())
@@ -428,7 +468,6 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
     if (user.isEmpty()) return;
     UserState& state = m_users[user];
     const qint64 now = e.publishedMs();
-    const QString uuid = qs(e.uuid());
     const std::string_view type = e.eventType();
     const bool pushSent = type == "system.push.send_factor_verify_push";
     // Identity Engine logs a rejected push as a failed auth_via_mfa on the Okta Verify enrollment; a wrong
@@ -440,21 +479,24 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
     bool pushDenied = type == "user.mfa.okta_verify.deny_push"
                       || (type == "user.authentication.auth_via_mfa" && isFailure(e) && oktaVerify);
     // Classic can log one denial twice (deny_push and a failed auth_via_mfa): count a transaction once.
-    const QString transaction = qs(e.str(Str::TransactionId));
-    if (pushDenied && !transaction.isEmpty()) {
+    if (pushDenied && e.has(Str::TransactionId)) {
+        const QString transaction = qs(e.str(Str::TransactionId));
         if (state.lastDenialTransaction == transaction) pushDenied = false;
         state.lastDenialTransaction = transaction;
     }
     const bool mfaSuccess = type == "user.authentication.auth_via_mfa" && isSuccess(e);
 
-    if (enabled(u"mfa_fatigue"_qs)) {
-        const qint64 span = windowMs(u"mfa_fatigue"_qs);
-        if (pushSent) state.pushesSent.emplace_back(now, uuid);
-        if (pushDenied) state.pushRejects.emplace_back(now, uuid);
+    if (det(Det::MfaFatigue).enabled) {
+        const qint64 span = det(Det::MfaFatigue).windowMs;
+        if (pushSent || pushDenied) {
+            const QString uuid = qs(e.uuid());
+            if (pushSent) state.pushesSent.emplace_back(now, uuid);
+            if (pushDenied) state.pushRejects.emplace_back(now, uuid);
+        }
         pruneWindow(state.pushesSent, now, span);
         pruneWindow(state.pushRejects, now, span);
-        const bool burst = state.pushRejects.size() >= size_t(num(u"detections.mfa_fatigue.rejections"_qs))
-                           || state.pushesSent.size() >= size_t(num(u"detections.mfa_fatigue.pushes"_qs));
+        const bool burst = state.pushRejects.size() >= size_t(setting(Setting::MfaFatigueRejections))
+                           || state.pushesSent.size() >= size_t(setting(Setting::MfaFatiguePushes));
         if (burst && (pushSent || pushDenied) && (state.lastFatigueMs < 0 || now - state.lastFatigueMs >= span)) {
             state.lastFatigueMs = now;
             state.fatigueSuccessScored = false;
@@ -464,7 +506,7 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
                 for (const auto& p : *window)
                     burst.append(p.second);
             }
-            contribute(user, e, u"mfa_fatigue"_qs, points(u"mfa_fatigue"_qs),
+            contribute(user, e, u"mfa_fatigue"_qs, det(Det::MfaFatigue).points,
                        tr("%1 pushes sent and %2 rejected in %3 min")
                            .arg(state.pushesSent.size())
                            .arg(state.pushRejects.size())
@@ -475,14 +517,14 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
             state.pushRejects.clear();
         } else if (mfaSuccess && state.lastFatigueMs >= 0 && now - state.lastFatigueMs < span
                    && !state.fatigueSuccessScored) {
-            contribute(user, e, u"mfa_fatigue"_qs, num(u"detections.mfa_fatigue.success_after_points"_qs),
+            contribute(user, e, u"mfa_fatigue"_qs, setting(Setting::MfaFatigueSuccessAfterPoints),
                        tr("an MFA push was accepted right after a push burst: the user may have given in"));
             state.fatigueSuccessScored = true;
         }
     }
-    if (enabled(u"mfa_failure"_qs) && type == "user.authentication.auth_via_mfa" && isFailure(e) && !pushDenied
-        && state.lastPasswordOkMs >= 0 && now - state.lastPasswordOkMs <= windowMs(u"mfa_failure"_qs)) {
-        contribute(user, e, u"mfa_failure"_qs, points(u"mfa_failure"_qs),
+    if (det(Det::MfaFailure).enabled && type == "user.authentication.auth_via_mfa" && isFailure(e) && !pushDenied
+        && state.lastPasswordOkMs >= 0 && now - state.lastPasswordOkMs <= det(Det::MfaFailure).windowMs) {
+        contribute(user, e, u"mfa_failure"_qs, det(Det::MfaFailure).points,
                    tr("MFA failed after a correct password from %1 (%2)").arg(qs(e.clientIp()), qs(e.outcomeReason())));
     }
 }
@@ -490,14 +532,24 @@ void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
 bool RiskEngine::isAnonymized(const okta::LogEvent& e) const
 {
     if (e.isProxy() == okta::TriState::True || e.has(Str::Tunnels)) return true;
-    if (e.asNumber() >= 0 && list(u"detections.anonymizer.asns"_qs).contains(QString::number(e.asNumber()))) {
-        return true;
-    }
+    if (e.asNumber() >= 0 && m_anonymizerAsns.contains(e.asNumber())) return true;
     if (!e.has(Str::Isp) && !e.has(Str::AsOrg)) return false;
-    const QString isp = qs(e.str(Str::Isp)) + u' ' + qs(e.str(Str::AsOrg));
+    // The keyword verdict depends only on the "isp asOrg" text, and a few providers carry most sign-ins:
+    // remember it per text instead of matching every keyword case-insensitively on every event.
+    m_ispKey.assign(e.str(Str::Isp));
+    m_ispKey += ' ';
+    m_ispKey += e.str(Str::AsOrg);
+    if (const auto it = m_anonymizerIsps.find(std::string_view(m_ispKey)); it != m_anonymizerIsps.end()) {
+        return it->second;
+    }
+    const QString isp = qs(m_ispKey);
     const QStringList& keywords = list(u"detections.anonymizer.isp_keywords"_qs);
-    return std::any_of(keywords.begin(), keywords.end(),
-                       [&isp](const QString& k) { return isp.contains(k, Qt::CaseInsensitive); });
+    const bool anonymizer = std::any_of(keywords.begin(), keywords.end(),
+                                        [&isp](const QString& k) { return isp.contains(k, Qt::CaseInsensitive); });
+    constexpr size_t kMaxRemembered = 4096; // bounds memory against a flood of one-off providers
+    if (m_anonymizerIsps.size() >= kMaxRemembered) m_anonymizerIsps.clear();
+    m_anonymizerIsps.emplace(m_ispKey, anonymizer);
+    return anonymizer;
 }
 
 bool RiskEngine::isHighRiskCountry(const QString& country) const
@@ -532,21 +584,25 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     const qint64 now = e.publishedMs();
     const std::string_view type = e.eventType();
     if (type == "user.session.start") state.lastPasswordOkMs = now;
-    const QString country = qs(e.country());
-    const QString ip = qs(e.clientIp());
+    // Few distinct countries: shared strings, not one conversion per sign-in. The address is only
+    // spelled out for a finding's words and the last sign-in.
+    constexpr size_t kMaxCountries = 4096; // bounds memory against made-up country names
+    if (m_countryNames.size() >= kMaxCountries) m_countryNames.clear();
+    const QString country = m_countryNames.get(e.country());
+    const auto ip = [&e] { return qs(e.clientIp()); };
     const bool anonymized = isAnonymized(e);
 
     if (type != "user.authentication.sso") detectAnonymizer(user, e, state);
     // One login logs session.start, auth_via_mfa and SSOs: the country is one finding, not four.
     constexpr qint64 kGeoRepeatMs = 8 * 3600000;
-    if (enabled(u"geo_risk"_qs) && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))
+    if (det(Det::GeoRisk).enabled && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))
         && (state.lastGeoCountry != country || now - state.lastGeoMs >= kGeoRepeatMs)) {
         state.lastGeoCountry = country;
         state.lastGeoMs = now;
-        contribute(user, e, u"geo_risk"_qs, points(u"geo_risk"_qs),
+        contribute(user, e, u"geo_risk"_qs, det(Det::GeoRisk).points,
                    isHighRiskCountry(country)
-                       ? tr("signed in from %1, a high-risk country (%2)").arg(country, ip)
-                       : tr("signed in from %1, outside the allowed countries (%2)").arg(country, ip));
+                       ? tr("signed in from %1, a high-risk country (%2)").arg(country, ip())
+                       : tr("signed in from %1, outside the allowed countries (%2)").arg(country, ip()));
     }
 
     // New device: Okta's own verdict, or a fingerprint/browser family this user never used before.
@@ -556,26 +612,26 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     const bool unseen = family != 0 && !learned.devices.contains(family);
     const bool newDevice = e.behaviorPositive(okta::Behavior::NewDevice) || (!learned.devices.isEmpty() && unseen);
     const bool newCountry = !country.isEmpty() && !learned.countries.isEmpty() && !learned.countries.contains(country);
-    const qint64 resetWindow = qint64(num(u"detections.factor_reset.window_hours"_qs) * 3600000.0);
-    if (enabled(u"factor_reset"_qs) && state.factorResetMs >= 0 && (newDevice || newCountry)
+    const qint64 resetWindow = qint64(setting(Setting::FactorResetWindowHours) * 3600000.0);
+    if (det(Det::FactorReset).enabled && state.factorResetMs >= 0 && (newDevice || newCountry)
         && now - state.factorResetMs <= resetWindow) {
-        contribute(user, e, u"factor_reset"_qs, points(u"factor_reset"_qs),
+        contribute(user, e, u"factor_reset"_qs, det(Det::FactorReset).points,
                    tr("factors were reset %1 min earlier, then a sign-in from %2")
                        .arg(minutes(now - state.factorResetMs), newCountry ? country : tr("a new device")));
         state.factorResetMs = -1;
     }
-    if (enabled(u"new_device"_qs) && type == "user.session.start"
+    if (det(Det::NewDevice).enabled && type == "user.session.start"
         && (e.behaviorPositive(okta::Behavior::NewDevice) || (baseline && unseen))) {
-        contribute(user, e, u"new_device"_qs, points(u"new_device"_qs),
+        contribute(user, e, u"new_device"_qs, det(Det::NewDevice).points,
                    tr("first sign-in from %1 (%2)")
                        .arg(family == 0 ? tr("a new device") : deviceFamily(e),
-                            e.behaviorPositive(okta::Behavior::NewDevice) ? tr("Okta: New Device") : ip));
+                            e.behaviorPositive(okta::Behavior::NewDevice) ? tr("Okta: New Device") : ip()));
     }
     if (m_learning) {
         if (e.has(Str::DeviceFingerprint))
             learned.devices.touch(stableHash(e.str(Str::DeviceFingerprint), kFingerprintSeed), now);
         if (family != 0) learned.devices.touch(family, now);
-        if (!ip.isEmpty()) learned.ips.touch(stableHash(e.clientIp()), now);
+        if (!e.clientIp().empty()) learned.ips.touch(stableHash(e.clientIp()), now);
         if (e.asNumber() >= 0) learned.networks.touch(quint64(e.asNumber()), now);
         learned.updatedMs = now;
         state.baselineChanged = true;
@@ -584,19 +640,19 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
     // Impossible travel between consecutive successful primary sign-ins with a location.
     if (type == "user.session.start" && e.hasGeolocation()) {
         SignIn current{
-            now,       e.latitude(), e.longitude(), true, ip, e.asNumber(), placeName(qs(e.str(Str::City)), country),
+            now,       e.latitude(), e.longitude(), true, ip(), e.asNumber(), placeName(qs(e.str(Str::City)), country),
             anonymized};
-        if (enabled(u"impossible_travel"_qs) && state.hasLastSignIn && state.lastSignIn.hasGeo) {
+        if (det(Det::ImpossibleTravel).enabled && state.hasLastSignIn && state.lastSignIn.hasGeo) {
             const SignIn& last = state.lastSignIn;
             const double km = greatCircleKm(last.lat, last.lon, current.lat, current.lon);
             const double hours = std::max(double(now - last.atMs), 60000.0) / 3600000.0;
             const double speed = km / hours;
             const bool sameNetwork = last.ip == current.ip || (last.asn >= 0 && last.asn == current.asn);
-            if (km > num(u"detections.impossible_travel.min_distance_km"_qs)
-                && speed > num(u"detections.impossible_travel.max_speed_kmh"_qs) && !sameNetwork && !last.anonymized
+            if (km > setting(Setting::ImpossibleTravelMinDistanceKm)
+                && speed > setting(Setting::ImpossibleTravelMaxSpeedKmh) && !sameNetwork && !last.anonymized
                 && !current.anonymized) {
                 const QLocale locale;
-                contribute(user, e, u"impossible_travel"_qs, points(u"impossible_travel"_qs),
+                contribute(user, e, u"impossible_travel"_qs, det(Det::ImpossibleTravel).points,
                            tr("%1 → %2: %3 km in %4 min (%5 km/h)")
                                .arg(last.place, current.place, locale.toString(qRound64(km)), minutes(now - last.atMs),
                                     locale.toString(qRound64(speed))));
@@ -619,7 +675,7 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
 
 void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
 {
-    if (!enabled(u"threat_insight"_qs)) return;
+    if (!det(Det::ThreatInsight).enabled) return;
     const bool detected = e.eventType() == "security.threat.detected";
     if (!detected && !e.threatSuspected() && e.riskLevel() != okta::OktaRiskLevel::High) return;
     const QString ip = qs(e.clientIp());
@@ -642,16 +698,16 @@ void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
     UserState& state = m_users[user];
     if (state.lastThreatMs >= 0 && e.publishedMs() - state.lastThreatMs < 3600000) return;
     state.lastThreatMs = e.publishedMs();
-    contribute(user, e, u"threat_insight"_qs, points(u"threat_insight"_qs), why);
+    contribute(user, e, u"threat_insight"_qs, det(Det::ThreatInsight).points, why);
 }
 
 void RiskEngine::detectPrivilegeGrant(const okta::LogEvent& e)
 {
-    if (!enabled(u"privilege_grant"_qs) || !isSuccess(e)) return;
+    if (!det(Det::PrivilegeGrant).enabled || !isSuccess(e)) return;
     for (qsizetype i = 0; i < e.targetCount(); ++i) {
         const okta::LogEvent::TargetView t = e.target(i);
         if (t.type != "User") continue;
-        contribute(qs(t.alternateId), e, u"privilege_grant"_qs, points(u"privilege_grant"_qs),
+        contribute(qs(t.alternateId), e, u"privilege_grant"_qs, det(Det::PrivilegeGrant).points,
                    tr("admin privileges granted by %1").arg(qs(e.actorAlternateId())));
     }
 }

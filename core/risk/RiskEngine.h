@@ -16,6 +16,9 @@
 
 #include <array>
 #include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace vigil::risk {
 
@@ -86,6 +89,43 @@ public:
     static QString severityFor(double risk, const Policy& policy);
 
 private:
+    // A sliding window of (event time, text) in time order. Most users never fill one: unlike std::deque,
+    // which allocates ~600 bytes as soon as it is constructed, an empty window costs nothing.
+    template <typename T> class Window
+    {
+    public:
+        void emplace_back(qint64 atMs, const T& value) { m_items.emplaceBack(atMs, value); }
+        const std::pair<qint64, T>& front() const { return m_items.front(); }
+        void pop_front() { m_items.removeFirst(); }
+        size_t size() const { return size_t(m_items.size()); }
+        bool empty() const { return m_items.isEmpty(); }
+        void clear() { m_items.clear(); }
+        auto begin() const { return m_items.cbegin(); }
+        auto end() const { return m_items.cend(); }
+
+    private:
+        QList<std::pair<qint64, T>> m_items;
+    };
+
+    // Names seen in events (users, countries) as shared QStrings: an event's name is looked up by its
+    // UTF-8 bytes instead of being converted and allocated for every event.
+    class NameTable
+    {
+    public:
+        const QString& get(std::string_view utf8);
+        void clear() { m_names.clear(); }
+        size_t size() const { return m_names.size(); }
+
+        struct Hash
+        {
+            using is_transparent = void;
+            size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        };
+
+    private:
+        std::unordered_map<std::string, QString, Hash, std::equal_to<>> m_names;
+    };
+
     struct SignIn
     {
         qint64 atMs = 0;
@@ -102,9 +142,9 @@ private:
         QList<Contribution> contributions;
         double peakRisk = 0;
         QStringList detections;
-        std::deque<std::pair<qint64, QString>> failures;    // primary auth failures (ms, uuid)
-        std::deque<std::pair<qint64, QString>> pushesSent;  // Okta Verify pushes
-        std::deque<std::pair<qint64, QString>> pushRejects; // denied pushes
+        Window<QString> failures;    // primary auth failures (ms, uuid)
+        Window<QString> pushesSent;  // Okta Verify pushes
+        Window<QString> pushRejects; // denied pushes
         qint64 lastBruteForceMs = -1;
         qint64 lastFatigueMs = -1;
         qint64 lastPasswordOkMs = -1;
@@ -139,8 +179,8 @@ private:
 
     struct IpState
     {
-        std::deque<std::pair<qint64, QString>> failures; // (ms, user)
-        QSet<QString> sprayedUsers;                      // users already charged for this IP
+        Window<QString> failures;   // (ms, user)
+        QSet<QString> sprayedUsers; // users already charged for this IP
         qint64 lastSprayMs = -1;
         IpBaseline baseline;
         bool baselineChanged = false;
@@ -178,8 +218,54 @@ private:
     bool isHighRiskCountry(const QString& country) const;
     bool isAllowedCountry(const QString& country) const;
 
+    // Detections and numeric settings read per event, by index (in the order of kDetectionOrder and
+    // kSettingPaths in RiskEngine.cpp): the policy does not change after construction.
+    enum class Det
+    {
+        BruteForce,
+        PasswordSpray,
+        MfaFatigue,
+        MfaFailure,
+        GeoRisk,
+        Anonymizer,
+        OffHours,
+        NewDevice,
+        ImpossibleTravel,
+        ThreatInsight,
+        SessionHijack,
+        FactorReset,
+        PrivilegeGrant,
+        Count_
+    };
+    enum class Setting
+    {
+        BusinessHoursEndHour,
+        BusinessHoursStartHour,
+        BruteForceFailures,
+        FactorResetWindowHours,
+        ImpossibleTravelMaxSpeedKmh,
+        ImpossibleTravelMinDistanceKm,
+        MfaFatiguePushes,
+        MfaFatigueRejections,
+        MfaFatigueSuccessAfterPoints,
+        OffHoursMinDays,
+        OffHoursMinSignins,
+        PasswordSprayDistinctUsers,
+        Count_
+    };
+    const DetectionSettings& det(Det d) const { return m_det[size_t(d)]; }
+    double setting(Setting s) const { return m_settings[size_t(s)]; }
+
     Policy m_policy;
     QHash<QString, DetectionSettings> m_detections;
+    std::array<DetectionSettings, size_t(Det::Count_)> m_det{};
+    std::array<double, size_t(Setting::Count_)> m_settings{};
+    QSet<qint64> m_anonymizerAsns;
+    // isAnonymized()'s ISP/AS-organisation keyword verdict per "isp asOrg" text (bounded, see there).
+    mutable std::unordered_map<std::string, bool, NameTable::Hash, std::equal_to<>> m_anonymizerIsps;
+    mutable std::string m_ispKey;
+    NameTable m_userNames;
+    NameTable m_countryNames;
     mutable QHash<QString, double> m_numbers;
     mutable QHash<QString, QStringList> m_lists;
     mutable QHash<QString, bool> m_highRiskCountry;
