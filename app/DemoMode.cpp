@@ -67,6 +67,13 @@ bool DemoMode::start(QString* error)
     // A fresh secret per run: the demo's hook endpoint is on loopback, but it is still an endpoint.
     hooks.secret = "Bearer " + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
     settings.hooks = hooks;
+    // The demo org is Vigil's own: the automation acts on it, and the countdown is short enough to watch.
+    settings.mode = response::Mode::Enforce;
+    settings.autoSuspendDelayMs = m_options.autoSuspendDelayMs;
+    settings.pagerDutyEventsUrl = m_sim->baseUrl().toString();
+    settings.pagerDutyRestUrl = m_sim->baseUrl().toString();
+    settings.pagerDutyRoutingKey = m_sim->options().routingKey.toUtf8();
+    settings.pagerDutyApiToken = m_sim->options().pagerDutyToken.toUtf8();
     m_session = std::make_unique<pipeline::LiveSession>(settings);
     if (!m_session->start(error)) return false;
 

@@ -25,7 +25,8 @@ public:
         QString dataDir;   // empty: a temporary folder, gone when the demo ends
         double speed = 30; // simulated seconds per real second
         int users = 200;
-        qint64 attackEveryMs = 20000; // real time between scripted attacks
+        qint64 attackEveryMs = 20000;      // real time between scripted attacks
+        qint64 autoSuspendDelayMs = 60000; // the safety net's countdown, real time
     };
 
     explicit DemoMode(Options options, QObject* parent = nullptr);

@@ -69,8 +69,7 @@ int ServeCommand::run(const QStringList& arguments)
     const QCommandLineOption oktaUrl(u"okta-url"_qs, tr("The Okta org, e.g. https://acme.okta.com."), tr("URL"));
     const QCommandLineOption dataDir(u"data-dir"_qs, tr("Keep Vigil's database in DIR."), tr("DIR"));
     const QCommandLineOption policyOption(u"policy"_qs, tr("The risk policy to apply."), tr("FILE"));
-    const QCommandLineOption mode(u"mode"_qs, tr("monitor (record what would be done) or enforce."), tr("MODE"),
-                                  u"monitor"_qs);
+    const QCommandLineOption mode(u"mode"_qs, tr("monitor (record what would be done) or enforce."), tr("MODE"));
     const QCommandLineOption pagerDutyUrl(u"pagerduty-url"_qs, tr("Replaces https://events.pagerduty.com."), tr("URL"));
     const QCommandLineOption suspendDelay(u"auto-suspend-delay"_qs, tr("Seconds before an automatic suspension."),
                                           tr("SECONDS"));
@@ -86,7 +85,11 @@ int ServeCommand::run(const QStringList& arguments)
     const bool polling = !parser.isSet(noPoll);
     if (polling && !parser.isSet(oktaUrl)) return usage(tr("--okta-url URL is required"));
     if (!parser.isSet(hookListen) && !polling) return usage(tr("--no-poll needs --hook-listen"));
-    const QString modeValue = parser.value(mode);
+    const std::optional<risk::Policy> policyForMode = loadPolicy(parser.value(policyOption), u"serve"_qs);
+    if (!policyForMode) return ExitUsage;
+    const QString modeValue = parser.isSet(mode)
+                                  ? parser.value(mode)
+                                  : policyForMode->json().value(u"response").toObject().value(u"mode").toString();
     if (modeValue != u"monitor" && modeValue != u"enforce") return usage(tr("--mode must be monitor or enforce"));
     bool ok = false;
     const int healthSeconds = parser.value(healthEvery).toInt(&ok);
@@ -108,6 +111,20 @@ int ServeCommand::run(const QStringList& arguments)
         }
         settings.hooks = hooks;
     }
+    settings.mode = modeValue == u"enforce" ? response::Mode::Enforce : response::Mode::Monitor;
+    if (parser.isSet(suspendDelay)) {
+        const int seconds = parser.value(suspendDelay).toInt(&ok);
+        if (!ok || seconds < 1) return usage(tr("--auto-suspend-delay must be a whole number of seconds"));
+        settings.autoSuspendDelayMs = qint64(seconds) * 1000;
+    }
+    if (parser.isSet(pagerDutyUrl)) {
+        // The simulated tenant serves the Events API and the REST API on one address.
+        settings.pagerDutyEventsUrl = parser.value(pagerDutyUrl);
+        settings.pagerDutyRestUrl = parser.value(pagerDutyUrl);
+    }
+    settings.pagerDutyRoutingKey = qgetenv("VIGIL_PAGERDUTY_ROUTING_KEY");
+    settings.pagerDutyApiToken = qgetenv("VIGIL_PAGERDUTY_API_TOKEN");
+    settings.notifyWebhookUrl = qEnvironmentVariable("VIGIL_NOTIFY_WEBHOOK_URL");
     QString error;
     settings.dataDir = store::resolveDataDir(parser.value(dataDir), &error);
     if (settings.dataDir.isEmpty()) {

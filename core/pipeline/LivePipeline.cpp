@@ -79,6 +79,7 @@ void LivePipeline::process(QList<okta::LogEvent> events)
     for (const okta::LogEvent& e : std::as_const(events))
         m_engine.process(e);
     m_scored += events.size();
+    emit batchScored(events);
     const QList<risk::Alert> after = m_engine.alerts();
     for (qsizetype i = 0; i < after.size(); ++i) {
         const risk::Alert& now = after.at(i);

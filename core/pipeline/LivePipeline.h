@@ -50,6 +50,8 @@ signals:
     // An alert opened, or an open one gained risk or detections.
     void alertChanged(const vigil::risk::Alert& alert, bool opened);
     void eventsScored(int count);
+    // The batch just scored (in event-time order), before its alertChanged signals.
+    void batchScored(const QList<vigil::okta::LogEvent>& events);
     void healthChanged();
 
 private:

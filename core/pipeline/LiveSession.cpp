@@ -2,6 +2,7 @@
 #include "core/pipeline/LiveSession.h"
 
 #include "core/okta/OktaHttp.h"
+#include "core/response/Services.h"
 
 #include <QDir>
 #include <QLocale>
@@ -22,7 +23,7 @@ LiveSession::~LiveSession()
 bool LiveSession::start(QString* error)
 {
     std::optional<QUrl> org;
-    if (m_settings.poll) {
+    if (m_settings.poll || m_settings.automation) {
         org = okta::validateOrgUrl(m_settings.orgUrl, error);
         if (!org) return false;
         if (m_settings.token.isEmpty()) {
@@ -31,6 +32,7 @@ bool LiveSession::start(QString* error)
             return false;
         }
     }
+    if (!m_settings.token.isEmpty()) m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
     m_store = std::make_unique<store::SqliteEventStore>(
         QDir(m_settings.dataDir).filePath(store::SqliteEventStore::defaultFileName()));
     if (!m_store->open(error)) return false;
@@ -49,6 +51,8 @@ bool LiveSession::start(QString* error)
                          .arg(severity, a.detections.join(u", ")));
     });
 
+    if (m_settings.automation) startAutomation(*org);
+
     if (m_settings.hooks) {
         m_hooks = std::make_unique<okta::EventHookReceiver>(
             *m_settings.hooks, [this](const QList<okta::LogEvent>& events) { return m_store->appendBatch(events); });
@@ -57,7 +61,6 @@ bool LiveSession::start(QString* error)
         if (!m_hooks->start(error)) return false;
     }
     if (m_settings.poll) {
-        m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
         okta::PollerSettings poller;
         poller.orgUrl = *org;
         poller.backfillMs = qint64(m_settings.policy.number(u"ingest.backfill_hours"_qs) * 3600000.0);
@@ -72,8 +75,49 @@ bool LiveSession::start(QString* error)
     return true;
 }
 
+void LiveSession::startAutomation(const QUrl& org)
+{
+    using namespace response;
+    m_audit = std::make_unique<audit::AuditLog>(m_store->database());
+    m_outbox = std::make_unique<Outbox>(m_store->database(), m_network, *m_audit);
+    if (m_auth) m_outbox->registerService(u"okta"_qs, std::make_shared<OktaService>(org, *m_auth));
+    m_outbox->registerService(
+        u"pagerduty"_qs,
+        std::make_shared<PagerDutyEventsService>(QUrl(m_settings.pagerDutyEventsUrl), m_settings.pagerDutyRoutingKey));
+    ResponseSettings rs;
+    rs.mode = m_settings.mode.value_or(
+        m_settings.policy.json().value(u"response").toObject().value(u"mode").toString() == u"enforce" ? Mode::Enforce
+                                                                                                       : Mode::Monitor);
+    rs.autoSuspendDelayMs = m_settings.autoSuspendDelayMs > 0
+                                ? m_settings.autoSuspendDelayMs
+                                : qint64(m_settings.policy.number(u"response.auto_suspend_delay_minutes"_qs) * 60000.0);
+    if (!m_settings.notifyWebhookUrl.isEmpty()) {
+        m_outbox->registerService(u"notify"_qs, std::make_shared<WebhookService>(QUrl(m_settings.notifyWebhookUrl)));
+        rs.notify = true;
+    }
+    rs.pagerDutyRestUrl = QUrl(m_settings.pagerDutyRestUrl);
+    rs.pagerDutyApiToken = m_settings.pagerDutyApiToken;
+    // acme.okta.com's admin console is acme-admin.okta.com.
+    QString admin = m_settings.oktaAdminUrl;
+    if (admin.isEmpty() && org.host().contains(u'.')) {
+        QUrl a = org;
+        a.setHost(org.host().section(u'.', 0, 0) + u"-admin."_qs + org.host().section(u'.', 1));
+        admin = a.toString();
+    }
+    rs.oktaAdminUrl = admin;
+    m_responses = std::make_unique<ResponseEngine>(m_store->database(), *m_outbox, *m_audit, m_settings.policy, rs);
+    m_responses->setNetwork(&m_network);
+    connect(m_responses.get(), &ResponseEngine::logLine, this, &LiveSession::logLine);
+    connect(m_pipeline.get(), &LivePipeline::batchScored, m_responses.get(), &ResponseEngine::observe);
+    connect(m_pipeline.get(), &LivePipeline::alertChanged, m_responses.get(),
+            [this](const risk::Alert& alert, bool) { m_responses->onAlert(alert); });
+    m_responses->start();
+    m_outbox->start();
+}
+
 void LiveSession::stop()
 {
+    if (m_outbox) m_outbox->stop();
     if (m_poller) m_poller->stop();
     m_hooks.reset(); // closes the listening socket
     if (m_pipeline) m_pipeline->saveBaselines();

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/audit/AuditLog.h"
 #include "core/okta/EventHookReceiver.h"
 #include "core/okta/OktaAuth.h"
 #include "core/okta/SystemLogPoller.h"
 #include "core/pipeline/LivePipeline.h"
+#include "core/response/Outbox.h"
+#include "core/response/ResponseEngine.h"
 #include "core/risk/Policy.h"
 #include "core/store/SqliteEventStore.h"
 
@@ -27,6 +30,17 @@ struct LiveSessionSettings
     bool poll = true;
     std::optional<okta::HookReceiverSettings> hooks;
     qint64 warmUpMs = 24 * 3600000LL;
+
+    // The automation core.
+    bool automation = true;
+    std::optional<response::Mode> mode; // default: the policy's response.mode
+    qint64 autoSuspendDelayMs = -1;     // default: the policy's response.auto_suspend_delay_minutes
+    QString pagerDutyEventsUrl = QStringLiteral("https://events.pagerduty.com");
+    QByteArray pagerDutyRoutingKey; // never logged
+    QString pagerDutyRestUrl = QStringLiteral("https://api.pagerduty.com");
+    QByteArray pagerDutyApiToken; // never logged
+    QString notifyWebhookUrl;     // Slack/Teams-style incoming webhook; a secret for those services
+    QString oktaAdminUrl;         // links in pages; default derived from the org URL
 };
 
 // Everything a live run needs, wired together: the store, one QNetworkAccessManager, the System Log
@@ -49,6 +63,9 @@ public:
     okta::SystemLogPoller* poller() { return m_poller.get(); }
     okta::EventHookReceiver* hooks() { return m_hooks.get(); }
     QNetworkAccessManager& network() { return m_network; }
+    response::ResponseEngine* responses() { return m_responses.get(); }
+    response::Outbox* outbox() { return m_outbox.get(); }
+    audit::AuditLog* auditLog() { return m_audit.get(); }
 
 signals:
     // A line for a log: state changes of the poller and the receiver, alerts.
@@ -57,6 +74,8 @@ signals:
     void failed(const QString& reason);
 
 private:
+    void startAutomation(const QUrl& org);
+
     LiveSessionSettings m_settings;
     QNetworkAccessManager m_network;
     std::unique_ptr<store::SqliteEventStore> m_store;
@@ -64,6 +83,9 @@ private:
     std::unique_ptr<LivePipeline> m_pipeline;
     std::unique_ptr<okta::SystemLogPoller> m_poller;
     std::unique_ptr<okta::EventHookReceiver> m_hooks;
+    std::unique_ptr<audit::AuditLog> m_audit;
+    std::unique_ptr<response::Outbox> m_outbox;
+    std::unique_ptr<response::ResponseEngine> m_responses;
 };
 
 } // namespace vigil::pipeline

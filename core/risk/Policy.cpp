@@ -42,6 +42,13 @@ constexpr Range kRanges[] = {
     {"ingest.backfill_hours", 0, 2160, false}, // Okta keeps 90 days
     {"ingest.poll_interval_seconds", 2, 3600, false},
     {"ingest.rate_limit_reserve_percent", 0, 90, false},
+    {"response.step_up_at", 1, 100, false},
+    {"response.page_at", 1, 100, false},
+    {"response.page_critical_at", 1, 100, false},
+    {"response.auto_suspend_delay_minutes", 5, 60, false},
+    {"response.push_timeout_minutes", 5, 10, false},
+    {"response.max_auto_suspensions_per_hour", 0, 1000, true},
+    {"response.max_users_per_source", 1, 100000, true},
 };
 
 bool pathMatches(QStringView pattern, QStringView path)
@@ -176,6 +183,14 @@ void checkRelations(const QJsonObject& merged, QStringList& errors)
     const QJsonObject hours = merged.value(u"business_hours").toObject();
     if (hours.value(u"start_hour").toDouble() >= hours.value(u"end_hour").toDouble()) {
         errors << Policy::tr("business_hours: start_hour must come before end_hour");
+    }
+    const QJsonObject response = merged.value(u"response").toObject();
+    const QString mode = response.value(u"mode").toString();
+    if (mode != u"monitor" && mode != u"enforce") {
+        errors << Policy::tr("response.mode: must be \"monitor\" or \"enforce\", not \"%1\"").arg(mode);
+    }
+    if (response.value(u"page_critical_at").toDouble() < response.value(u"page_at").toDouble()) {
+        errors << Policy::tr("response.page_critical_at: must not be below response.page_at");
     }
 }
 

@@ -231,6 +231,10 @@ void RiskEngine::contribute(const QString& user,
     if (state.alertIndex >= 0) {
         Alert& alert = m_alerts[state.alertIndex];
         alert.lastSeenMs = event.publishedMs();
+        // Where the trouble came from, for the responder and for "did it go on from there".
+        const QString ip = qs(event.clientIp());
+        if (!ip.isEmpty() && !alert.sourceIps.contains(ip) && alert.sourceIps.size() < 16) alert.sourceIps.append(ip);
+        if (alert.userId.isEmpty() && qs(event.actorAlternateId()) == user) alert.userId = qs(event.str(okta::LogEvent::Str::ActorId));
         alert.peakRisk = std::max(alert.peakRisk, risk);
         if (!alert.detections.contains(detection)) alert.detections.append(detection);
         for (const QString& id : std::as_const(c.eventUuids))

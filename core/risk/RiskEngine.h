@@ -42,6 +42,8 @@ struct Alert
     QStringList detections;
     int events = 0;         // distinct events behind the alert
     QSet<QString> eventIds; // their uuids, so that an event behind two findings counts once
+    QStringList sourceIps;  // client IPs of the events that raised the risk (at most 16)
+    QString userId;         // Okta user id (00u…) when an event of the user's own carried it
 };
 
 struct IpFinding

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSqlDatabase>
 #include <QString>
 
 #include <functional>
@@ -82,6 +83,9 @@ public:
     // Baselines: replaced per (kind, key) in one transaction; all of them read back at start.
     virtual bool saveBaselines(const QList<BaselineRecord>& records, QString* error) = 0;
     virtual QList<BaselineRecord> loadBaselines() const = 0;
+    // The open connection, for the response engine's and the audit log's own tables (portable SQL through
+    // Qt Sql, so the PostgreSQL store can hand out its connection the same way). Same thread only.
+    virtual QSqlDatabase database() const = 0;
     // Size of the database on disk in bytes (for the status bar).
     virtual qint64 sizeOnDisk() const = 0;
 };

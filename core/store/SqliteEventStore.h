@@ -81,6 +81,7 @@ public:
     QList<QByteArray> eventsForIp(std::string_view ip, qint64 fromMs, qint64 toMs, int limit) const;
     qint64 sizeOnDisk() const override;
     bool saveBaselines(const QList<BaselineRecord>& records, QString* error) override;
+    QSqlDatabase database() const override { return m_db; }
     bool visitEvents(qint64 fromMs, qint64 toMs, const std::function<bool(QByteArrayView raw)>& visit) const override;
     std::optional<qint64> oldestPublishedMs() const override;
     QList<BaselineRecord> loadBaselines() const override;

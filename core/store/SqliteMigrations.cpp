@@ -65,6 +65,31 @@ const QList<MigrationStep> kSteps{
                           " updated_ms INTEGER NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID"),
         },
     },
+    MigrationStep{
+        3,
+        QLatin1String("automation: hash-chained audit log, outbox of outbound calls, response state per alert"),
+        {
+            // seq is assigned by the audit log (not AUTOINCREMENT) because it is part of what is hashed.
+            QLatin1String("CREATE TABLE audit(seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, kind TEXT NOT NULL,"
+                          " actor TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL,"
+                          " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"),
+            QLatin1String("CREATE INDEX audit_subject ON audit(subject, seq)"),
+            // The newest record's seq and hash, updated with each append: a deleted tail shows as a mismatch.
+            QLatin1String("CREATE TABLE audit_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
+                          " hash TEXT NOT NULL)"),
+            QLatin1String("CREATE TABLE outbox(id INTEGER PRIMARY KEY, created_ms INTEGER NOT NULL,"
+                          " service TEXT NOT NULL, purpose TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,"
+                          " body BLOB, alert_id TEXT, user_login TEXT, idempotency_key TEXT UNIQUE,"
+                          " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL,"
+                          " last_status INTEGER, last_error TEXT, response BLOB, done_ms INTEGER)"),
+            QLatin1String("CREATE INDEX outbox_pending ON outbox(state, next_attempt_ms)"),
+            QLatin1String("CREATE TABLE responses(alert_id TEXT PRIMARY KEY, user_login TEXT NOT NULL,"
+                          " user_id TEXT, state TEXT NOT NULL, severity TEXT, peak_risk REAL NOT NULL DEFAULT 0,"
+                          " opened_ms INTEGER NOT NULL, deadline_ms INTEGER, step_up TEXT, acknowledged_by TEXT,"
+                          " reason TEXT, data TEXT NOT NULL, updated_ms INTEGER NOT NULL)"),
+            QLatin1String("CREATE INDEX responses_user ON responses(user_login)"),
+        },
+    },
 };
 
 bool exec(const QSqlDatabase& db, const QString& sql, QString* error)
