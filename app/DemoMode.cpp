@@ -10,10 +10,12 @@ namespace vigil::app {
 namespace {
 
 // The order attacks appear in: the loud ones first, so that the first minute already shows alerts.
+// The password spray comes last: it trips the circuit breaker (as it should), after which the demo
+// only steps up, so the suspensions of the earlier attacks come first.
 constexpr sim::SimAttack kAttackOrder[] = {
-    sim::SimAttack::BruteForce,    sim::SimAttack::MfaFatigue,     sim::SimAttack::ImpossibleTravel,
-    sim::SimAttack::PasswordSpray, sim::SimAttack::ThreatInsight,  sim::SimAttack::SessionHijack,
-    sim::SimAttack::FactorReset,   sim::SimAttack::PrivilegeGrant,
+    sim::SimAttack::BruteForce,     sim::SimAttack::MfaFatigue,    sim::SimAttack::ImpossibleTravel,
+    sim::SimAttack::ThreatInsight,  sim::SimAttack::SessionHijack, sim::SimAttack::FactorReset,
+    sim::SimAttack::PrivilegeGrant, sim::SimAttack::PasswordSpray,
 };
 
 } // namespace

@@ -26,7 +26,7 @@ public:
         double speed = 30; // simulated seconds per real second
         int users = 200;
         qint64 attackEveryMs = 20000;      // real time between scripted attacks
-        qint64 autoSuspendDelayMs = 60000; // the safety net's countdown, real time
+        qint64 autoSuspendDelayMs = 30000; // the safety net's countdown, real time
     };
 
     explicit DemoMode(Options options, QObject* parent = nullptr);
