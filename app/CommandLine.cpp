@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
 
+#include "app/AuditCommand.h"
 #include "app/CommandSupport.h"
 #include "app/PolicyCommand.h"
 #include "app/ReplayCommand.h"
@@ -28,6 +29,7 @@ constexpr CommandInfo kCommands[] = {
     {"serve", QT_TRANSLATE_NOOP("CommandLine", "Run the live pipeline without a window (System Log, Event Hooks)")},
     {"report", QT_TRANSLATE_NOOP("CommandLine", "Print the report of what a live run stored")},
     {"policy", QT_TRANSLATE_NOOP("CommandLine", "Check a risk policy file, or print the default policy")},
+    {"audit", QT_TRANSLATE_NOOP("CommandLine", "Verify or export the hash-chained audit log")},
 };
 
 } // namespace
@@ -66,6 +68,7 @@ int CommandLine::runHeadless(const QStringList& arguments)
     if (command == u"policy") return PolicyCommand::run(arguments.mid(1));
     if (command == u"serve") return ServeCommand::run(arguments.mid(1));
     if (command == u"report") return ReportCommand::run(arguments.mid(1));
+    if (command == u"audit") return AuditCommand::run(arguments.mid(1));
 
     // Top-level flags only from here on.
     QCommandLineParser parser;

@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -343,6 +344,42 @@ private slots:
         QVERIFY(!v.ok);
         QCOMPARE(v.firstBadSeq, 5);
         QVERIFY2(v.problem.contains(u"missing"), qPrintable(v.problem));
+    }
+
+    void auditCommandVerifiesAndExports()
+    {
+        const QString vigil = QString::fromLocal8Bit(qgetenv("VIGIL_BINARY"));
+        if (vigil.isEmpty()) QSKIP("VIGIL_BINARY is not set (run through ctest)");
+        QTemporaryDir dir;
+        {
+            store::SqliteEventStore db(dir.filePath(store::SqliteEventStore::defaultFileName()));
+            QString error;
+            QVERIFY2(db.open(&error), qPrintable(error));
+            audit::AuditLog log(db.database());
+            for (int i = 0; i < 4; ++i)
+                QVERIFY(log.append(u"decision"_qs, u"vigil"_qs, u"alert-c"_qs, {{u"n"_qs, i}}));
+        }
+        auto run = [&](const QStringList& args, QByteArray* out = nullptr) {
+            QProcess p;
+            p.start(vigil, args);
+            p.waitForFinished(20000);
+            if (out) *out = p.readAllStandardOutput() + p.readAllStandardError();
+            return p.exitCode();
+        };
+        QByteArray out;
+        QCOMPARE(run({u"audit"_qs, u"verify"_qs, u"--data-dir"_qs, dir.path()}, &out), 0);
+        QVERIFY2(out.contains("4 records"), out.constData());
+        QCOMPARE(run({u"audit"_qs, u"export"_qs, u"--format"_qs, u"csv"_qs, u"--data-dir"_qs, dir.path()}, &out), 0);
+        QCOMPARE(out.count('\n'), 5); // header and four records
+        {
+            store::SqliteEventStore db(dir.filePath(store::SqliteEventStore::defaultFileName()));
+            QString error;
+            QVERIFY2(db.open(&error), qPrintable(error));
+            QSqlQuery q(db.database());
+            QVERIFY(q.exec(u"UPDATE audit SET actor = 'someone-else' WHERE seq = 2"_qs));
+        }
+        QCOMPARE(run({u"audit"_qs, u"verify"_qs, u"--data-dir"_qs, dir.path()}, &out), 1);
+        QVERIFY2(out.contains("first bad record: 2"), out.constData());
     }
 
     void auditLogCatchesADeletedTail()
