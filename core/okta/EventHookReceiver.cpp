@@ -203,6 +203,9 @@ quint16 EventHookReceiver::start(QString* error)
         return 0;
     }
     auto* server = new GuardedTcpServer(m_settings, this);
+    // Qt's default backlog is 50 connections: a burst of deliveries beyond that would wait for TCP's
+    // SYN retries (seconds each). The kernel caps it at its own somaxconn anyway.
+    server->setListenBacklogSize(1024);
     if (!server->listen(m_settings.address, m_settings.port)) {
         if (error) {
             *error = tr("cannot listen for Event Hooks on %1:%2: %3")

@@ -26,6 +26,7 @@ constexpr Range kRanges[] = {
     {"scoring.alert_threshold", 1, 100, false},
     {"severity.*", 1, 100, false},
     {"detections.*.points", 0, 100, false},
+    {"detections.threat_insight.failed_attempt_points", 0, 100, false},
     {"detections.*.window_minutes", 1, 1440, true},
     {"detections.*.window_hours", 1, 720, true},
     {"detections.brute_force.failures", 2, 1000, true},

@@ -214,7 +214,11 @@ void RiskEngine::contribute(const QString& user,
 
     const double risk = riskAt(user, event.publishedMs());
     state.peakRisk = std::max(state.peakRisk, risk);
-    if (state.alertIndex < 0 && (risk >= m_alertThreshold || m_alwaysAlert.contains(detection))) {
+    // An always-alert detection on a sign-in that failed is an attack on the account, not (yet) a
+    // compromise: a ThreatInsight-flagged password spray must not open thirty alerts. It still counts
+    // towards the user's risk and the source's IP finding.
+    const bool forced = m_alwaysAlert.contains(detection) && !isFailure(event);
+    if (state.alertIndex < 0 && (risk >= m_alertThreshold || forced)) {
         Alert alert;
         alert.id = QStringLiteral("alert-%1-%2").arg(event.publishedMs()).arg(m_alerts.size() + 1);
         alert.user = user;
@@ -702,7 +706,10 @@ void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
     UserState& state = m_users[user];
     if (state.lastThreatMs >= 0 && e.publishedMs() - state.lastThreatMs < 3600000) return;
     state.lastThreatMs = e.publishedMs();
-    contribute(user, e, u"threat_insight"_qs, det(Det::ThreatInsight).points, why);
+    // A flagged attempt that failed was stopped; one that succeeded may be a compromise.
+    const double pts = isFailure(e) ? num(u"detections.threat_insight.failed_attempt_points"_qs)
+                                    : det(Det::ThreatInsight).points;
+    contribute(user, e, u"threat_insight"_qs, pts, why);
 }
 
 void RiskEngine::detectPrivilegeGrant(const okta::LogEvent& e)

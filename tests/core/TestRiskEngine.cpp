@@ -491,6 +491,26 @@ private slots:
         QCOMPARE(b->firstSeenMs, kT0);
     }
 
+    void threatInsightOnAFailedAttemptDoesNotForceAnAlert()
+    {
+        // A ThreatInsight-flagged password spray fails against many accounts: each gets points, none an
+        // alert of its own. A flagged sign-in that succeeded is an alert at once.
+        auto flagged = [](const QString& user, const QString& result) {
+            QJsonObject e = baseEvent(u"user.session.start"_qs, user, kT0, result);
+            at(e, kMoscow);
+            e.insert(u"debugContext"_qs,
+                     QJsonObject{{u"debugData"_qs, QJsonObject{{u"threatSuspected"_qs, u"true"_qs}}}});
+            return parse(e);
+        };
+        RiskEngine engine;
+        engine.process(flagged(u"sprayed@corp.example"_qs, u"FAILURE"_qs));
+        QVERIFY(detectionsOf(engine, u"sprayed@corp.example"_qs).contains(u"threat_insight"));
+        QVERIFY(engine.alerts().isEmpty());
+        engine.process(flagged(u"taken@corp.example"_qs, u"SUCCESS"_qs));
+        QCOMPARE(engine.alerts().size(), 1);
+        QCOMPARE(engine.alerts().first().user, u"taken@corp.example"_qs);
+    }
+
     void riskDecaysWithHalfLife()
     {
         RiskEngine engine;
