@@ -218,7 +218,11 @@ void RiskEngine::contribute(const QString& user,
     // compromise: a ThreatInsight-flagged password spray must not open thirty alerts. It still counts
     // towards the user's risk and the source's IP finding.
     const bool forced = m_alwaysAlert.contains(detection) && !isFailure(event);
-    if (state.alertIndex < 0 && (risk >= m_alertThreshold || forced)) {
+    // Likewise a single failed password attempt (a spray's, an anonymizer's) raises the account's risk
+    // but opens an alert only through brute_force: the attacker is the source's IP finding.
+    const bool failedAttempt = isFailure(event) && isPrimaryAuthentication(event.eventType());
+    const bool mayOpen = !failedAttempt || detection == u"brute_force";
+    if (state.alertIndex < 0 && mayOpen && (risk >= m_alertThreshold || forced)) {
         Alert alert;
         alert.id = QStringLiteral("alert-%1-%2").arg(event.publishedMs()).arg(m_alerts.size() + 1);
         alert.user = user;

@@ -506,6 +506,18 @@ private slots:
         engine.process(flagged(u"sprayed@corp.example"_qs, u"FAILURE"_qs));
         QVERIFY(detectionsOf(engine, u"sprayed@corp.example"_qs).contains(u"threat_insight"));
         QVERIFY(engine.alerts().isEmpty());
+        // A spray through an anonymizer, each account tried once: six accounts with points, one IP
+        // finding, and still no alert for any of them.
+        for (int i = 0; i < 6; ++i) {
+            QJsonObject e = baseEvent(u"user.session.start"_qs, QStringLiteral("s%1@corp.example").arg(i),
+                                      kT0 + i * 20000, u"FAILURE"_qs);
+            at(e, kMoscow, true);
+            engine.process(parse(e));
+        }
+        QVERIFY(engine.alerts().isEmpty());
+        QCOMPARE(engine.ipFindings().size(), 1);
+        QCOMPARE(engine.ipFindings().first().usersTargeted.size(), 7); // and the flagged one above
+        QVERIFY(detectionsOf(engine, u"s0@corp.example"_qs).contains(u"password_spray"));
         engine.process(flagged(u"taken@corp.example"_qs, u"SUCCESS"_qs));
         QCOMPARE(engine.alerts().size(), 1);
         QCOMPARE(engine.alerts().first().user, u"taken@corp.example"_qs);
