@@ -7,6 +7,7 @@
 #include "app/ReplayCommand.h"
 #include "app/ReportCommand.h"
 #include "app/ServeCommand.h"
+#include "app/StatusCommand.h"
 
 #include <QCommandLineParser>
 
@@ -28,6 +29,7 @@ constexpr CommandInfo kCommands[] = {
     {"replay", QT_TRANSLATE_NOOP("CommandLine", "Replay Okta System Log files through the pipeline, print a report")},
     {"serve", QT_TRANSLATE_NOOP("CommandLine", "Run the live pipeline without a window (System Log, Event Hooks)")},
     {"report", QT_TRANSLATE_NOOP("CommandLine", "Print the report of what a live run stored")},
+    {"status", QT_TRANSLATE_NOOP("CommandLine", "Show the live pipeline's health as 'vigil serve' last wrote it")},
     {"policy", QT_TRANSLATE_NOOP("CommandLine", "Check a risk policy file, or print the default policy")},
     {"audit", QT_TRANSLATE_NOOP("CommandLine", "Verify or export the hash-chained audit log")},
 };
@@ -69,6 +71,7 @@ int CommandLine::runHeadless(const QStringList& arguments)
     if (command == u"serve") return ServeCommand::run(arguments.mid(1));
     if (command == u"report") return ReportCommand::run(arguments.mid(1));
     if (command == u"audit") return AuditCommand::run(arguments.mid(1));
+    if (command == u"status") return StatusCommand::run(arguments.mid(1));
 
     // Top-level flags only from here on.
     QCommandLineParser parser;

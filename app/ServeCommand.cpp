@@ -9,6 +9,11 @@
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -102,6 +107,17 @@ int ServeCommand::run(const QStringList& arguments)
     settings.poll = polling;
     settings.orgUrl = parser.value(oktaUrl);
     settings.token = qgetenv("VIGIL_OKTA_TOKEN");
+    settings.oauthClientId = qEnvironmentVariable("VIGIL_OKTA_CLIENT_ID");
+    if (!settings.oauthClientId.isEmpty()) {
+        QFile key(qEnvironmentVariable("VIGIL_OKTA_PRIVATE_KEY_FILE"));
+        if (!key.open(QIODevice::ReadOnly)) {
+            printErr(tr("vigil serve: VIGIL_OKTA_CLIENT_ID is set but VIGIL_OKTA_PRIVATE_KEY_FILE cannot be read: %1\n")
+                         .arg(key.errorString()));
+            return ExitFailure;
+        }
+        settings.oauthPrivateKeyPem = key.readAll();
+        settings.oauthKeyId = qEnvironmentVariable("VIGIL_OKTA_KEY_ID");
+    }
     if (parser.isSet(hookListen)) {
         okta::HookReceiverSettings hooks;
         if (!parseListen(parser.value(hookListen), hooks)) return usage(tr("--hook-listen must be ADDR:PORT"));
@@ -146,9 +162,26 @@ int ServeCommand::run(const QStringList& arguments)
     }
     logLine(tr("serving in %1 mode; data in %2").arg(modeValue, settings.dataDir));
 
+    // The same health object goes to the log and to status.json, which `vigil status` reads.
+    const QString statusFile = QDir(settings.dataDir).filePath(u"status.json"_qs);
+    auto writeStatus = [&session, &statusFile, modeValue](bool running) {
+        QJsonObject o = session.pipeline().health().toJson();
+        o.insert(u"running"_qs, running);
+        o.insert(u"pid"_qs, qint64(QCoreApplication::applicationPid()));
+        o.insert(u"mode"_qs, modeValue);
+        o.insert(u"updated"_qs, okta::formatTimestampMs(QDateTime::currentMSecsSinceEpoch()));
+        QSaveFile f(statusFile);
+        if (f.open(QIODevice::WriteOnly)) {
+            f.write(QJsonDocument(o).toJson());
+            f.commit();
+        }
+    };
     QTimer health;
-    QObject::connect(&health, &QTimer::timeout, &session,
-                     [&session] { logLine(tr("health: %1").arg(session.pipeline().health().summary())); });
+    QObject::connect(&health, &QTimer::timeout, &session, [&session, &writeStatus] {
+        logLine(tr("health: %1").arg(session.pipeline().health().summary()));
+        writeStatus(true);
+    });
+    writeStatus(true);
     health.start(healthSeconds * 1000);
 
 #if defined(Q_OS_UNIX)
@@ -172,6 +205,7 @@ int ServeCommand::run(const QStringList& arguments)
     const int loopCode = QCoreApplication::exec();
     session.stop();
     logLine(tr("stopped: %1").arg(session.pipeline().health().summary()));
+    writeStatus(false);
     return loopCode != ExitOk ? loopCode : exitCode;
 }
 

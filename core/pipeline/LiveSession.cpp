@@ -2,6 +2,7 @@
 #include "core/pipeline/LiveSession.h"
 
 #include "core/okta/OktaHttp.h"
+#include "core/okta/OktaOAuth.h"
 #include "core/response/Services.h"
 
 #include <QDir>
@@ -26,13 +27,30 @@ bool LiveSession::start(QString* error)
     if (m_settings.poll || m_settings.automation) {
         org = okta::validateOrgUrl(m_settings.orgUrl, error);
         if (!org) return false;
-        if (m_settings.token.isEmpty()) {
-            if (error)
-                *error = tr("no Okta API token (set VIGIL_OKTA_TOKEN, or store one in the keychain from the console)");
+        if (m_settings.token.isEmpty() && m_settings.oauthClientId.isEmpty()) {
+            if (error) {
+                *error = tr("no Okta credential: set VIGIL_OKTA_TOKEN (API token), or VIGIL_OKTA_CLIENT_ID and "
+                            "VIGIL_OKTA_PRIVATE_KEY_FILE (OAuth service app)");
+            }
             return false;
         }
     }
-    if (!m_settings.token.isEmpty()) m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
+    if (!m_settings.oauthClientId.isEmpty() && org) {
+        okta::OAuthServiceAppSettings oauth;
+        oauth.orgUrl = *org;
+        oauth.clientId = m_settings.oauthClientId;
+        oauth.privateKeyPem = m_settings.oauthPrivateKeyPem;
+        oauth.keyId = m_settings.oauthKeyId;
+        // Only the scopes the mode needs: monitor reads, enforce also changes users and groups.
+        oauth.scopes = {u"okta.logs.read"_qs, u"okta.users.read"_qs};
+        const bool enforce =
+            m_settings.mode ? *m_settings.mode == response::Mode::Enforce
+                            : m_settings.policy.json().value(u"response").toObject().value(u"mode") == u"enforce"_qs;
+        if (enforce) oauth.scopes << u"okta.users.manage"_qs << u"okta.groups.manage"_qs;
+        m_auth = std::make_unique<okta::OAuthServiceAppAuthenticator>(m_network, oauth);
+    } else if (!m_settings.token.isEmpty()) {
+        m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
+    }
     m_store = std::make_unique<store::SqliteEventStore>(
         QDir(m_settings.dataDir).filePath(store::SqliteEventStore::defaultFileName()));
     if (!m_store->open(error)) return false;

@@ -26,6 +26,10 @@ struct LiveSessionSettings
     QString dataDir;  // resolved folder for the store
     QString orgUrl;   // validated in start()
     QByteArray token; // SSWS API token; never logged
+    // Or an OAuth 2.0 service app (client credentials with private_key_jwt), preferred by Okta.
+    QString oauthClientId;
+    QByteArray oauthPrivateKeyPem; // never logged
+    QString oauthKeyId;
     risk::Policy policy = risk::Policy::defaults();
     bool poll = true;
     std::optional<okta::HookReceiverSettings> hooks;
@@ -79,7 +83,7 @@ private:
     LiveSessionSettings m_settings;
     QNetworkAccessManager m_network;
     std::unique_ptr<store::SqliteEventStore> m_store;
-    std::unique_ptr<okta::SswsAuthenticator> m_auth;
+    std::unique_ptr<okta::OktaAuthenticator> m_auth;
     std::unique_ptr<LivePipeline> m_pipeline;
     std::unique_ptr<okta::SystemLogPoller> m_poller;
     std::unique_ptr<okta::EventHookReceiver> m_hooks;

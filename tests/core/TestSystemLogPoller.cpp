@@ -13,6 +13,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QSignalSpy>
@@ -315,7 +317,8 @@ private slots:
         QTemporaryDir dataDir;
         pipeline::LiveSessionSettings settings;
         QStringList problems;
-        settings.policy = *risk::Policy::fromJson("{\"schema_version\": 1, \"ingest\": {\"poll_interval_seconds\": 2}}", &problems);
+        settings.policy =
+            *risk::Policy::fromJson("{\"schema_version\": 1, \"ingest\": {\"poll_interval_seconds\": 2}}", &problems);
         settings.dataDir = dataDir.path();
         settings.orgUrl = sim.baseUrl().toString();
         settings.token = sim.options().token.toUtf8();
@@ -397,6 +400,16 @@ private slots:
         QString why;
         QVERIFY2(storeMatches(db, sim, &why), qPrintable(why));
         QVERIFY2(!output.contains(sim.options().token.toUtf8()), "the token must never be logged");
+
+        // `vigil status` reads the health serve left behind: stopped, with what it stored.
+        QProcess status;
+        status.start(QString::fromLocal8Bit(vigil), {u"status"_qs, u"--data-dir"_qs, dataDir.path(), u"--json"_qs});
+        QVERIFY(status.waitForFinished(10000));
+        QCOMPARE(status.exitCode(), 1); // not running
+        const QJsonObject health = QJsonDocument::fromJson(status.readAllStandardOutput()).object();
+        QCOMPARE(health.value(u"running").toBool(true), false);
+        QVERIFY(health.value(u"events_stored").toInteger() > 0);
+        QCOMPARE(health.value(u"state").toString(), u"stopped"_qs);
     }
 };
 
