@@ -110,6 +110,12 @@ AlertResponse AlertResponse::fromJson(const QJsonObject& o)
     return r;
 }
 
+QString AlertResponse::oktaUserKey() const
+{
+    // Okta's Users API takes the id or the login in the path; the id is exact, the login needs encoding.
+    return userId.isEmpty() ? QString::fromUtf8(QUrl::toPercentEncoding(user)) : userId;
+}
+
 bool AlertResponse::isOpen() const
 {
     return !isClosedState(state);
@@ -371,7 +377,7 @@ void ResponseEngine::stepUp(AlertResponse& r)
         decision(r, u"step_up"_qs, {{u"sent"_qs, false}, {u"why"_qs, u"monitor mode changes nothing in Okta"_qs}});
         return;
     }
-    const QString uid = r.userId.isEmpty() ? QString::fromUtf8(QUrl::toPercentEncoding(r.user)) : r.userId;
+    const QString uid = r.oktaUserKey();
     const QString groupId = m_policy.json().value(u"response").toObject().value(u"step_up_group_id").toString();
     QJsonArray actions;
     if (!groupId.isEmpty()) {
@@ -537,7 +543,7 @@ void ResponseEngine::suspend(AlertResponse& r, const QString& why, const QString
             return;
         }
     }
-    const QString uid = r.userId.isEmpty() ? QString::fromUtf8(QUrl::toPercentEncoding(r.user)) : r.userId;
+    const QString uid = r.oktaUserKey();
     call(r, u"okta"_qs, u"suspend"_qs, "POST", u"/api/v1/users/"_qs + uid + u"/lifecycle/suspend"_qs, {},
          u"suspend:"_qs + r.alertId);
     call(r, u"okta"_qs, u"clear_sessions_after_suspend"_qs, "DELETE",
@@ -797,7 +803,7 @@ bool ResponseEngine::unsuspend(const QString& alertId, const QString& who, const
         return false;
     }
     command(*r, u"unsuspend"_qs, who, reason);
-    const QString uid = r->userId.isEmpty() ? QString::fromUtf8(QUrl::toPercentEncoding(r->user)) : r->userId;
+    const QString uid = r->oktaUserKey();
     if (m_settings.mode == Mode::Enforce) {
         call(*r, u"okta"_qs, u"unsuspend"_qs, "POST", u"/api/v1/users/"_qs + uid + u"/lifecycle/unsuspend"_qs, {},
              u"unsuspend:"_qs + r->alertId + u':' + QString::number(now()));

@@ -61,6 +61,8 @@ struct AlertResponse
     QJsonObject toJson() const;
     static AlertResponse fromJson(const QJsonObject& o);
     bool isOpen() const;
+    // The user as a Users API path segment.
+    QString oktaUserKey() const;
 };
 
 struct ResponseSettings

@@ -242,7 +242,8 @@ void RiskEngine::contribute(const QString& user,
         // Where the trouble came from, for the responder and for "did it go on from there".
         const QString ip = qs(event.clientIp());
         if (!ip.isEmpty() && !alert.sourceIps.contains(ip) && alert.sourceIps.size() < 16) alert.sourceIps.append(ip);
-        if (alert.userId.isEmpty() && qs(event.actorAlternateId()) == user) alert.userId = qs(event.str(okta::LogEvent::Str::ActorId));
+        if (alert.userId.isEmpty() && qs(event.actorAlternateId()) == user)
+            alert.userId = qs(event.str(okta::LogEvent::Str::ActorId));
         alert.peakRisk = std::max(alert.peakRisk, risk);
         if (!alert.detections.contains(detection)) alert.detections.append(detection);
         for (const QString& id : std::as_const(c.eventUuids))
@@ -711,8 +712,8 @@ void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
     if (state.lastThreatMs >= 0 && e.publishedMs() - state.lastThreatMs < 3600000) return;
     state.lastThreatMs = e.publishedMs();
     // A flagged attempt that failed was stopped; one that succeeded may be a compromise.
-    const double pts = isFailure(e) ? num(u"detections.threat_insight.failed_attempt_points"_qs)
-                                    : det(Det::ThreatInsight).points;
+    const double pts =
+        isFailure(e) ? num(u"detections.threat_insight.failed_attempt_points"_qs) : det(Det::ThreatInsight).points;
     contribute(user, e, u"threat_insight"_qs, pts, why);
 }
 
