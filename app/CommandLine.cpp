@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
 
+#include "app/AlertCommand.h"
 #include "app/AuditCommand.h"
 #include "app/CommandSupport.h"
 #include "app/PolicyCommand.h"
@@ -32,6 +33,7 @@ constexpr CommandInfo kCommands[] = {
     {"status", QT_TRANSLATE_NOOP("CommandLine", "Show the live pipeline's health as 'vigil serve' last wrote it")},
     {"policy", QT_TRANSLATE_NOOP("CommandLine", "Check a risk policy file, or print the default policy")},
     {"audit", QT_TRANSLATE_NOOP("CommandLine", "Verify or export the hash-chained audit log")},
+    {"alert", QT_TRANSLATE_NOOP("CommandLine", "List alerts, or acknowledge, override, suspend, resolve one")},
 };
 
 } // namespace
@@ -72,6 +74,7 @@ int CommandLine::runHeadless(const QStringList& arguments)
     if (command == u"report") return ReportCommand::run(arguments.mid(1));
     if (command == u"audit") return AuditCommand::run(arguments.mid(1));
     if (command == u"status") return StatusCommand::run(arguments.mid(1));
+    if (command == u"alert") return AlertCommand::run(arguments.mid(1));
 
     // Top-level flags only from here on.
     QCommandLineParser parser;

@@ -43,17 +43,18 @@ int usageError(const QCommandLineParser& parser, const QString& command, const Q
 std::optional<int> parseCommand(QCommandLineParser& parser,
                                 const QCommandLineOption& help,
                                 const QStringList& arguments,
-                                const QString& command)
+                                const QString& command,
+                                qsizetype maxPositional)
 {
     if (!parser.parse(arguments)) return usageError(parser, command, parser.errorText());
     if (parser.isSet(help)) {
         printOut(parser.helpText());
         return ExitOk;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (parser.positionalArguments().size() > maxPositional) {
         return usageError(parser, command,
                           QCoreApplication::translate("CommandLine", "unexpected argument '%1'")
-                              .arg(parser.positionalArguments().constFirst()));
+                              .arg(parser.positionalArguments().at(maxPositional)));
     }
     return std::nullopt;
 }

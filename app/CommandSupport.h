@@ -19,12 +19,13 @@ void printErr(const QString& text);
 // problem as "vigil COMMAND: FILE: problem".
 std::optional<risk::Policy> loadPolicy(const QString& path, const QString& command);
 
-// Parses a command's options with a -h/--help option and no positional arguments. Returns the exit
+// Parses a command's options with a -h/--help option and at most maxPositional positional arguments. Returns the exit
 // code when the command should stop here (help printed, or a usage error printed with the help).
 std::optional<int> parseCommand(QCommandLineParser& parser,
                                 const QCommandLineOption& help,
                                 const QStringList& arguments,
-                                const QString& command);
+                                const QString& command,
+                                qsizetype maxPositional = 0);
 // Prints "vigil COMMAND: problem" and the help; returns ExitUsage.
 int usageError(const QCommandLineParser& parser, const QString& command, const QString& problem);
 

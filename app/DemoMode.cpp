@@ -76,6 +76,12 @@ bool DemoMode::start(QString* error)
     settings.pagerDutyRestUrl = m_sim->baseUrl().toString();
     settings.pagerDutyRoutingKey = m_sim->options().routingKey.toUtf8();
     settings.pagerDutyApiToken = m_sim->options().pagerDutyToken.toUtf8();
+    // The simulated tenant also plays the team's chat channel and Jira, so the whole chain shows.
+    settings.notifyWebhookUrl = m_sim->notifyWebhookUrl().toString();
+    settings.jiraUrl = m_sim->baseUrl().toString();
+    settings.jiraEmail = m_sim->options().jiraEmail;
+    settings.jiraApiToken = m_sim->options().jiraToken.toUtf8();
+    settings.jiraProject = u"SEC"_qs;
     m_session = std::make_unique<pipeline::LiveSession>(settings);
     if (!m_session->start(error)) return false;
 

@@ -3,7 +3,9 @@
 
 #include "app/CommandLine.h"
 #include "app/CommandSupport.h"
+#include "core/audit/AuditLog.h"
 #include "core/okta/EventParser.h"
+#include "core/response/ResponseEngine.h"
 #include "core/risk/RiskEngine.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
@@ -63,6 +65,10 @@ int ReportCommand::run(const QStringList& arguments)
                        return true;
                    });
     engine.fillReport(report);
+    // The actions the live run took, as its audit log recorded them (dry in monitor mode).
+    const audit::AuditLog audit(db.database());
+    for (const response::ActionRecord& a : response::ResponseEngine::actions(audit))
+        report.actions.append(report::ActionRecord{a.atMs, a.user, a.kind, a.dryRun});
     printErr(tr("vigil report: %1 stored events, %2 alerts\n").arg(report.events.accepted).arg(report.alerts.size()));
     return writeReport(report.toJson(), parser.value(reportOption), u"report"_qs);
 }

@@ -68,7 +68,9 @@ int ServeCommand::run(const QStringList& arguments)
         tr("Runs Vigil's live pipeline without a window: polls the Okta System Log (and receives Event Hooks with "
            "--hook-listen), scores every user and logs one line per state change plus a periodic health line.\n"
            "Secrets come from the environment: VIGIL_OKTA_TOKEN (SSWS API token), VIGIL_HOOK_SECRET (the Event "
-           "Hook authorization value), VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_PAGERDUTY_API_TOKEN.\n"
+           "Hook authorization value), VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_PAGERDUTY_API_TOKEN, "
+           "VIGIL_NOTIFY_WEBHOOK_URL (a Slack or Teams incoming webhook), VIGIL_JIRA_URL with VIGIL_JIRA_EMAIL, "
+           "VIGIL_JIRA_API_TOKEN and VIGIL_JIRA_PROJECT (incident tickets; or VIGIL_TICKET_WEBHOOK_URL).\n"
            "SIGTERM or SIGINT stop it cleanly."));
     const QCommandLineOption help({u"h"_qs, u"help"_qs}, tr("Show this help."));
     const QCommandLineOption oktaUrl(u"okta-url"_qs, tr("The Okta org, e.g. https://acme.okta.com."), tr("URL"));
@@ -141,6 +143,13 @@ int ServeCommand::run(const QStringList& arguments)
     settings.pagerDutyRoutingKey = qgetenv("VIGIL_PAGERDUTY_ROUTING_KEY");
     settings.pagerDutyApiToken = qgetenv("VIGIL_PAGERDUTY_API_TOKEN");
     settings.notifyWebhookUrl = qEnvironmentVariable("VIGIL_NOTIFY_WEBHOOK_URL");
+    settings.jiraUrl = qEnvironmentVariable("VIGIL_JIRA_URL");
+    settings.jiraEmail = qEnvironmentVariable("VIGIL_JIRA_EMAIL");
+    settings.jiraApiToken = qgetenv("VIGIL_JIRA_API_TOKEN");
+    settings.jiraProject = qEnvironmentVariable("VIGIL_JIRA_PROJECT");
+    if (qEnvironmentVariableIsSet("VIGIL_JIRA_ISSUE_TYPE"))
+        settings.jiraIssueType = qEnvironmentVariable("VIGIL_JIRA_ISSUE_TYPE");
+    settings.ticketWebhookUrl = qEnvironmentVariable("VIGIL_TICKET_WEBHOOK_URL");
     QString error;
     settings.dataDir = store::resolveDataDir(parser.value(dataDir), &error);
     if (settings.dataDir.isEmpty()) {

@@ -4,6 +4,7 @@
 #include "core/okta/EventHookReceiver.h"
 #include "core/okta/EventParser.h"
 #include "core/okta/SystemLogPoller.h"
+#include "core/pipeline/AlertChanges.h"
 #include "core/store/EventStore.h"
 
 #include <QLoggingCategory>
@@ -80,16 +81,8 @@ void LivePipeline::process(QList<okta::LogEvent> events)
         m_engine.process(e);
     m_scored += events.size();
     emit batchScored(events);
-    const QList<risk::Alert> after = m_engine.alerts();
-    for (qsizetype i = 0; i < after.size(); ++i) {
-        const risk::Alert& now = after.at(i);
-        if (i >= before.size()) {
-            emit alertChanged(now, true);
-        } else {
-            const risk::Alert& was = before.at(i);
-            if (now.peakRisk > was.peakRisk || now.detections != was.detections) emit alertChanged(now, false);
-        }
-    }
+    forEachChangedAlert(before, m_engine.alerts(),
+                        [this](const risk::Alert& alert, bool opened) { emit alertChanged(alert, opened); });
     emit eventsScored(int(events.size()));
 }
 

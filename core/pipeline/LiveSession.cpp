@@ -4,8 +4,10 @@
 #include "core/okta/OktaHttp.h"
 #include "core/okta/OktaOAuth.h"
 #include "core/response/Services.h"
+#include "core/response/Tickets.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QLocale>
 
 namespace vigil::pipeline {
@@ -113,6 +115,16 @@ void LiveSession::startAutomation(const QUrl& org)
         m_outbox->registerService(u"notify"_qs, std::make_shared<WebhookService>(QUrl(m_settings.notifyWebhookUrl)));
         rs.notify = true;
     }
+    if (!m_settings.jiraUrl.isEmpty()) {
+        m_outbox->registerService(u"ticket"_qs,
+                                  std::make_shared<JiraTicketService>(QUrl(m_settings.jiraUrl), m_settings.jiraEmail,
+                                                                      m_settings.jiraApiToken, m_settings.jiraProject,
+                                                                      m_settings.jiraIssueType));
+        rs.ticket = true;
+    } else if (!m_settings.ticketWebhookUrl.isEmpty()) {
+        m_outbox->registerService(u"ticket"_qs, std::make_shared<WebhookService>(QUrl(m_settings.ticketWebhookUrl)));
+        rs.ticket = true;
+    }
     rs.pagerDutyRestUrl = QUrl(m_settings.pagerDutyRestUrl);
     rs.pagerDutyApiToken = m_settings.pagerDutyApiToken;
     // acme.okta.com's admin console is acme-admin.okta.com.
@@ -125,12 +137,21 @@ void LiveSession::startAutomation(const QUrl& org)
     rs.oktaAdminUrl = admin;
     m_responses = std::make_unique<ResponseEngine>(m_store->database(), *m_outbox, *m_audit, m_settings.policy, rs);
     m_responses->setNetwork(&m_network);
+    m_responses->setUserContext([this](const QString& user) { return userContext(user); });
     connect(m_responses.get(), &ResponseEngine::logLine, this, &LiveSession::logLine);
     connect(m_pipeline.get(), &LivePipeline::batchScored, m_responses.get(), &ResponseEngine::observe);
     connect(m_pipeline.get(), &LivePipeline::alertChanged, m_responses.get(),
             [this](const risk::Alert& alert, bool) { m_responses->onAlert(alert); });
     m_responses->start();
     m_outbox->start();
+    // `vigil alert` on this machine reaches this process instead of racing it on the store.
+    m_commands = std::make_unique<CommandListener>(
+        m_settings.dataDir, [this](const AnalystCommand& c) { return applyCommand(*m_responses, c); });
+    QString why;
+    if (!m_commands->listen(&why)) {
+        emit logLine(tr("analyst commands from 'vigil alert' will not reach this process: %1").arg(why));
+        m_commands.reset();
+    }
 }
 
 void LiveSession::stop()
@@ -138,7 +159,48 @@ void LiveSession::stop()
     if (m_outbox) m_outbox->stop();
     if (m_poller) m_poller->stop();
     m_hooks.reset(); // closes the listening socket
+    m_commands.reset();
     if (m_pipeline) m_pipeline->saveBaselines();
+}
+
+} // namespace vigil::pipeline
+
+namespace vigil::pipeline {
+
+QJsonObject LiveSession::userContext(const QString& user) const
+{
+    // What is normal for this person, from the learned baseline, and why the score is what it is.
+    QJsonObject context;
+    if (const risk::UserBaseline* b = m_pipeline->engine().baseline(user)) {
+        context.insert(u"usual_countries"_qs, QJsonArray::fromStringList(b->countries.mostFrequent(3)));
+        context.insert(u"usual_cities"_qs, QJsonArray::fromStringList(b->cities.mostFrequent(3)));
+        context.insert(u"usual_hours"_qs, b->usualHours());
+        context.insert(u"known_sign_ins"_qs, qint64(b->signIns));
+    } else {
+        context.insert(u"usual_countries"_qs, tr("no baseline yet for this user"));
+    }
+    QJsonArray evidence;
+    const QList<risk::Contribution> contributions = m_pipeline->engine().contributions(user);
+    for (qsizetype i = std::max<qsizetype>(0, contributions.size() - 8); i < contributions.size(); ++i) {
+        const risk::Contribution& c = contributions.at(i);
+        evidence.append(QString(u'+' + QString::number(qRound(c.points)) + u' ' + c.detection + u": "_qs + c.reason));
+    }
+    context.insert(u"evidence"_qs, evidence);
+    return context;
+}
+
+} // namespace vigil::pipeline
+
+namespace vigil::pipeline {
+
+response::CommandResult LiveSession::command(const response::AnalystCommand& command)
+{
+    if (!m_responses) {
+        response::CommandResult r;
+        r.message = tr("the automation core is not running");
+        return r;
+    }
+    return response::applyCommand(*m_responses, command);
 }
 
 } // namespace vigil::pipeline

@@ -6,6 +6,7 @@
 #include "core/okta/OktaAuth.h"
 #include "core/okta/SystemLogPoller.h"
 #include "core/pipeline/LivePipeline.h"
+#include "core/response/AnalystCommands.h"
 #include "core/response/Outbox.h"
 #include "core/response/ResponseEngine.h"
 #include "core/risk/Policy.h"
@@ -44,7 +45,15 @@ struct LiveSessionSettings
     QString pagerDutyRestUrl = QStringLiteral("https://api.pagerduty.com");
     QByteArray pagerDutyApiToken; // never logged
     QString notifyWebhookUrl;     // Slack/Teams-style incoming webhook; a secret for those services
-    QString oktaAdminUrl;         // links in pages; default derived from the org URL
+    // Incident tickets: Jira Cloud (site URL, account e-mail, API token, project key) or a generic
+    // webhook that receives Vigil's neutral ticket JSON. Jira wins when both are set.
+    QString jiraUrl;
+    QString jiraEmail;
+    QByteArray jiraApiToken; // never logged
+    QString jiraProject;
+    QString jiraIssueType = QStringLiteral("Task");
+    QString ticketWebhookUrl;
+    QString oktaAdminUrl; // links in pages; default derived from the org URL
 };
 
 // Everything a live run needs, wired together: the store, one QNetworkAccessManager, the System Log
@@ -68,6 +77,8 @@ public:
     okta::EventHookReceiver* hooks() { return m_hooks.get(); }
     QNetworkAccessManager& network() { return m_network; }
     response::ResponseEngine* responses() { return m_responses.get(); }
+    // An analyst command from the console (the command socket applies `vigil alert`'s the same way).
+    response::CommandResult command(const response::AnalystCommand& command);
     response::Outbox* outbox() { return m_outbox.get(); }
     audit::AuditLog* auditLog() { return m_audit.get(); }
 
@@ -78,6 +89,7 @@ signals:
     void failed(const QString& reason);
 
 private:
+    QJsonObject userContext(const QString& user) const;
     void startAutomation(const QUrl& org);
 
     LiveSessionSettings m_settings;
@@ -90,6 +102,7 @@ private:
     std::unique_ptr<audit::AuditLog> m_audit;
     std::unique_ptr<response::Outbox> m_outbox;
     std::unique_ptr<response::ResponseEngine> m_responses;
+    std::unique_ptr<response::CommandListener> m_commands;
 };
 
 } // namespace vigil::pipeline

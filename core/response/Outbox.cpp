@@ -123,7 +123,8 @@ std::optional<qint64> Outbox::enqueue(OutboundCall call, QString* error)
     const qint64 t = now();
     for (const QVariant& v :
          {QVariant(t), QVariant(call.service), QVariant(call.purpose), QVariant(QString::fromLatin1(call.method)),
-          QVariant(call.path), QVariant(call.body), QVariant(call.alertId), QVariant(call.user),
+          QVariant(call.path.isNull() ? QString(u""_qs) : call.path) /* a webhook has no path; NULL is refused */,
+          QVariant(call.body), QVariant(call.alertId), QVariant(call.user),
           call.idempotencyKey.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(call.idempotencyKey),
           QVariant(std::max(call.nextAttemptMs, t))}) {
         q.addBindValue(v);

@@ -21,6 +21,8 @@ namespace vigil::response {
 namespace {
 
 const QString kBreakerId = QStringLiteral("circuit-breaker");
+// The subject of the calls that read protected groups and Okta administrators.
+const QString kProtectedId = QStringLiteral("protected-accounts");
 
 QJsonArray toArray(const QStringList& list)
 {
@@ -79,6 +81,10 @@ QJsonObject AlertResponse::toJson() const
                        {u"decision"_qs, decision},
                        {u"push_poll_path"_qs, pushPollPath},
                        {u"push_deadline_ms"_qs, pushDeadlineMs},
+                       {u"profile"_qs, profile},
+                       {u"profile_state"_qs, profileState},
+                       {u"page_due_ms"_qs, pageDueMs},
+                       {u"ticket"_qs, ticket},
                        {u"updated_ms"_qs, updatedMs}};
 }
 
@@ -106,6 +112,10 @@ AlertResponse AlertResponse::fromJson(const QJsonObject& o)
     r.decision = o.value(u"decision").toString();
     r.pushPollPath = o.value(u"push_poll_path").toString();
     r.pushDeadlineMs = qint64(o.value(u"push_deadline_ms").toDouble(-1));
+    r.profile = o.value(u"profile").toObject();
+    r.profileState = o.value(u"profile_state").toString(u"none"_qs);
+    r.pageDueMs = qint64(o.value(u"page_due_ms").toDouble(-1));
+    r.ticket = o.value(u"ticket").toString();
     r.updatedMs = qint64(o.value(u"updated_ms").toDouble());
     return r;
 }
@@ -134,8 +144,10 @@ ResponseEngine::ResponseEngine(QSqlDatabase db,
     , m_policy(std::move(policy))
     , m_settings(std::move(settings))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_suppressions(m_db)
 {
     m_timer.setSingleShot(true);
+    connect(&m_protectedTimer, &QTimer::timeout, this, &ResponseEngine::refreshProtected);
     connect(&m_timer, &QTimer::timeout, this, &ResponseEngine::onTimer);
     connect(&m_outbox, &Outbox::finished, this, &ResponseEngine::onCallFinished);
     connect(&m_pagerDutyTimer, &QTimer::timeout, this, &ResponseEngine::readBackPagerDuty);
@@ -160,12 +172,19 @@ void ResponseEngine::start()
     } else {
         qCWarning(lcResponse).noquote() << "cannot load responses:" << q.lastError().text();
     }
+    QString suppressionError;
+    if (!m_suppressions.load(&suppressionError))
+        qCWarning(lcResponse).noquote() << "cannot load suppressions:" << suppressionError;
     emit logLine(tr("automation in %1 mode; %2 responses restored%3")
                      .arg(modeName(m_settings.mode))
                      .arg(m_responses.size())
                      .arg(m_breakerOpen ? tr(", circuit breaker open") : QString()));
+    if (m_settings.commandsOnly) return;
     // A deadline that passed while Vigil was down is decided now, once.
     onTimer();
+    refreshProtected();
+    if (m_settings.protectedRefreshMs > 0 && !m_settings.dryRun)
+        m_protectedTimer.start(int(std::min<qint64>(m_settings.protectedRefreshMs, 24 * 3600000)));
     if (m_network && m_settings.pagerDutyRestUrl.isValid() && !m_settings.pagerDutyApiToken.isEmpty()) {
         m_pagerDutyTimer.start(int(m_settings.pagerDutyPollEveryMs));
     }
@@ -271,6 +290,7 @@ std::optional<qint64> ResponseEngine::call(const AlertResponse& r,
                                            const QByteArray& body,
                                            const QString& idempotencyKey)
 {
+    if (m_settings.dryRun) return std::nullopt; // replay: decided and recorded, never sent
     OutboundCall c;
     c.service = service;
     c.purpose = purpose;
@@ -319,6 +339,27 @@ void ResponseEngine::onAlert(const risk::Alert& alert)
             }
         }
     }
+    if (!existing) {
+        // An analyst said this is normal for the user: no response, but the record says why.
+        if (const std::optional<Suppression> s = m_suppressions.covering(alert.user, alert.detections, now())) {
+            if (!m_suppressedAlerts.contains(alert.id)) {
+                m_suppressedAlerts.insert(alert.id);
+                AlertResponse quiet;
+                quiet.alertId = alert.id;
+                quiet.user = alert.user;
+                quiet.state = u"suppressed"_qs;
+                decision(quiet, u"suppressed"_qs,
+                         {{u"suppression"_qs, s->id},
+                          {u"owner"_qs, s->owner},
+                          {u"expires"_qs, okta::formatTimestampMs(s->expiresMs)},
+                          {u"risk"_qs, alert.peakRisk},
+                          {u"detections"_qs, toArray(alert.detections)}});
+                emit logLine(tr("alert for %1 suppressed until %2 (owner %3)")
+                                 .arg(alert.user, okta::formatTimestampMs(s->expiresMs), s->owner));
+            }
+            return;
+        }
+    }
     const bool opened = existing == nullptr;
     if (opened) {
         AlertResponse r;
@@ -342,30 +383,49 @@ void ResponseEngine::onAlert(const risk::Alert& alert)
                   {u"detections"_qs, toArray(r.detections)},
                   {u"source_ips"_qs, toArray(r.sourceIps)}});
     }
+    // Who the person is (department, title, manager) for the page and the manager's note. A read:
+    // monitor mode does it too.
+    if (r.profileState == u"none" && !m_settings.dryRun) {
+        r.profileState = u"pending"_qs;
+        call(r, u"okta"_qs, u"user_profile"_qs, "GET", u"/api/v1/users/"_qs + r.oktaUserKey(), {},
+             r.alertId + u":profile"_qs);
+    }
     for (const QString& ip : std::as_const(r.sourceIps))
         checkSourceBreadth(ip, r.user);
 
     const bool active = r.state == u"detected" || r.state == u"stepped_up" || r.state == u"suspension_pending";
     if (active && r.peakRisk >= m_policy.number(u"response.step_up_at"_qs) && r.stepUp == u"none") stepUp(r);
     if (active && r.peakRisk >= m_policy.number(u"response.page_at"_qs)) {
-        if (!r.paged) {
-            page(r, u"trigger"_qs);
+        if (!r.paged && r.pageDueMs < 0) {
             // The safety net's countdown starts with the page: an analyst now has the delay to act.
             r.state = u"suspension_pending"_qs;
             r.deadlineMs = now() + m_settings.autoSuspendDelayMs;
             decision(r, u"countdown_started"_qs,
                      {{u"deadline"_qs, okta::formatTimestampMs(r.deadlineMs)},
                       {u"delay_ms"_qs, m_settings.autoSuspendDelayMs}});
+            sendPage(r);
             emit logLine(tr("paged on-call for %1 (risk %2); suspension decision at %3")
                              .arg(r.user)
                              .arg(qRound(r.peakRisk))
                              .arg(okta::formatTimestampMs(r.deadlineMs)));
-        } else if (pagerDutySeverity(r.severity) != r.pagedSeverity) {
+        } else if (r.paged && pagerDutySeverity(r.severity) != r.pagedSeverity) {
             page(r, u"trigger"_qs); // same dedup key: PagerDuty updates the incident's severity
         }
     }
     save(r);
     armTimer();
+}
+
+void ResponseEngine::sendPage(AlertResponse& r)
+{
+    // The responder should see who this is; a profile read usually takes well under a second, and
+    // the page goes out without it after profileWaitMs rather than wait on a slow Okta.
+    if (r.profileState == u"pending" && m_settings.profileWaitMs > 0) {
+        r.pageDueMs = now() + m_settings.profileWaitMs;
+        return;
+    }
+    r.pageDueMs = -1;
+    page(r, u"trigger"_qs);
 }
 
 void ResponseEngine::stepUp(AlertResponse& r)
@@ -375,8 +435,11 @@ void ResponseEngine::stepUp(AlertResponse& r)
     if (m_settings.mode == Mode::Monitor) {
         r.stepUp = u"skipped"_qs;
         decision(r, u"step_up"_qs, {{u"sent"_qs, false}, {u"why"_qs, u"monitor mode changes nothing in Okta"_qs}});
+        action(r, u"step_up"_qs);
+        if (m_policy.flag(u"response.clear_sessions"_qs)) action(r, u"clear_sessions"_qs);
         return;
     }
+    action(r, u"step_up"_qs);
     const QString uid = r.oktaUserKey();
     const QString groupId = m_policy.json().value(u"response").toObject().value(u"step_up_group_id").toString();
     QJsonArray actions;
@@ -389,6 +452,7 @@ void ResponseEngine::stepUp(AlertResponse& r)
         call(r, u"okta"_qs, u"clear_sessions"_qs, "DELETE",
              u"/api/v1/users/"_qs + uid + u"/sessions?oauthTokens=true"_qs, {}, r.alertId + u":sessions"_qs);
         actions.append(u"clear sessions and OAuth tokens"_qs);
+        action(r, u"clear_sessions"_qs);
     }
     if (m_policy.flag(u"response.push_challenge"_qs)) {
         call(r, u"okta"_qs, u"list_factors"_qs, "GET", u"/api/v1/users/"_qs + uid + u"/factors"_qs, {},
@@ -419,6 +483,10 @@ void ResponseEngine::page(AlertResponse& r, const QString& action)
         QJsonObject details{
             {u"user"_qs, r.user},
             {u"okta_user_id"_qs, r.userId},
+            {u"name"_qs, r.profile.value(u"displayName").toString()},
+            {u"department"_qs, r.profile.value(u"department").toString()},
+            {u"title"_qs, r.profile.value(u"title").toString()},
+            {u"manager"_qs, r.profile.value(u"manager").toString()},
             {u"risk"_qs, qRound(r.peakRisk)},
             {u"detections"_qs, toArray(r.detections)},
             {u"source_ips"_qs, toArray(r.sourceIps)},
@@ -428,6 +496,13 @@ void ResponseEngine::page(AlertResponse& r, const QString& action)
             {u"recommended_actions"_qs, toArray({tr("Acknowledge in Vigil or PagerDuty to stop the countdown"),
                                                  tr("Call the user on a known number to confirm the sign-ins"),
                                                  tr("Suspend now in Vigil if the activity is not theirs")})}};
+        if (r.profileState != u"done") details.insert(u"profile"_qs, tr("not read from Okta (%1)").arg(r.profileState));
+        // What is normal for this person, so the responder can tell an attack from a trip.
+        if (m_userContext) {
+            const QJsonObject context = m_userContext(r.user);
+            for (auto it = context.begin(); it != context.end(); ++it)
+                details.insert(it.key(), it.value());
+        }
         QJsonArray links;
         if (!m_settings.oktaAdminUrl.isEmpty() && !r.userId.isEmpty()) {
             links.append(
@@ -446,6 +521,7 @@ void ResponseEngine::page(AlertResponse& r, const QString& action)
                                                 {u"class"_qs, r.detections.value(0)},
                                                 {u"custom_details"_qs, details}});
         if (!links.isEmpty()) event.insert(u"links"_qs, links);
+        if (!r.paged) this->action(r, u"page"_qs);
         r.paged = true;
         r.pagedSeverity = severity;
     }
@@ -456,10 +532,15 @@ void ResponseEngine::page(AlertResponse& r, const QString& action)
 
 void ResponseEngine::armTimer()
 {
+    if (m_settings.dryRun || m_settings.commandsOnly) return; // replay drives runDue() in event time
     qint64 next = -1;
+    auto consider = [&next](qint64 at) {
+        if (at >= 0 && (next < 0 || at < next)) next = at;
+    };
     for (const AlertResponse& r : std::as_const(m_responses)) {
-        if (r.state == u"suspension_pending" && r.deadlineMs >= 0 && (next < 0 || r.deadlineMs < next))
-            next = r.deadlineMs;
+        if (r.state == u"suspension_pending") consider(r.deadlineMs);
+        consider(r.pageDueMs);
+        if (r.stepUp == u"pending") consider(r.pushDeadlineMs);
     }
     if (next < 0) {
         m_timer.stop();
@@ -470,23 +551,107 @@ void ResponseEngine::armTimer()
 
 void ResponseEngine::onTimer()
 {
+    runDue();
+    armTimer();
+}
+
+void ResponseEngine::runDue()
+{
     const qint64 t = now();
     for (AlertResponse& r : m_responses) {
-        if (r.state == u"suspension_pending" && r.deadlineMs >= 0 && r.deadlineMs <= t) decideAtDeadline(r);
-        // A push nobody answered in time counts as ignored.
+        if (r.pageDueMs >= 0 && r.pageDueMs <= t && r.isOpen()) {
+            r.pageDueMs = -1;
+            page(r, u"trigger"_qs);
+            save(r);
+        }
+        // A push nobody answered in time counts as ignored (before the deadline is decided on it).
         if (r.stepUp == u"pending" && r.pushDeadlineMs >= 0 && r.pushDeadlineMs <= t) {
             r.stepUp = u"TIMEOUT"_qs;
             save(r);
         }
+        if (r.state == u"suspension_pending" && r.deadlineMs >= 0 && r.deadlineMs <= t) decideAtDeadline(r);
     }
-    armTimer();
 }
 
 bool ResponseEngine::isProtected(const AlertResponse& r) const
 {
+    if (isProtectedLogin(r.user)) return true;
+    // Okta's admin list names users by id only.
+    return !r.userId.isEmpty()
+           && std::any_of(m_protectedBySource.begin(), m_protectedBySource.end(),
+                          [&](const QSet<QString>& ids) { return ids.contains(r.userId.toLower()); });
+}
+
+bool ResponseEngine::isProtectedLogin(const QString& login) const
+{
     const QStringList accounts = m_policy.strings(u"protected_accounts"_qs);
-    return std::any_of(accounts.begin(), accounts.end(),
-                       [&](const QString& a) { return a.compare(r.user, Qt::CaseInsensitive) == 0; });
+    if (std::any_of(accounts.begin(), accounts.end(),
+                    [&](const QString& a) { return a.compare(login, Qt::CaseInsensitive) == 0; })) {
+        return true;
+    }
+    const QString key = login.toLower();
+    return std::any_of(m_protectedBySource.begin(), m_protectedBySource.end(),
+                       [&](const QSet<QString>& logins) { return logins.contains(key); });
+}
+
+QStringList ResponseEngine::discoveredProtected() const
+{
+    QSet<QString> all;
+    for (const QSet<QString>& s : m_protectedBySource)
+        all.unite(s);
+    QStringList out(all.begin(), all.end());
+    out.sort();
+    return out;
+}
+
+void ResponseEngine::refreshProtected()
+{
+    // Reads: monitor mode does them too, so that its recommendations respect the same protection.
+    AlertResponse subject;
+    subject.alertId = kProtectedId;
+    subject.user = u"-"_qs;
+    const QString hour = QString::number(now() / 3600000);
+    const QJsonArray groups = m_policy.json().value(u"response").toObject().value(u"protected_groups").toArray();
+    for (const QJsonValue& g : groups) {
+        const QString gid = g.toString();
+        if (gid.isEmpty()) continue;
+        // Okta's page limit for group members is 200 by default; protected groups are small by design.
+        call(subject, u"okta"_qs, u"protected_group"_qs, "GET", u"/api/v1/groups/"_qs + gid + u"/users?limit=200"_qs,
+             {}, u"protected:"_qs + gid + u':' + hour);
+    }
+    if (m_policy.flag(u"response.protect_okta_admins"_qs)) {
+        call(subject, u"okta"_qs, u"protected_admins"_qs, "GET", u"/api/v1/iam/assignees/users?limit=200"_qs, {},
+             u"protected:admins:"_qs + hour);
+    }
+}
+
+void ResponseEngine::onProtectedListed(const OutboundCall& c)
+{
+    if (c.state != u"done") {
+        emit logLine(tr("cannot read protected accounts (%1): %2; the previous list stays").arg(c.path, c.lastError));
+        return;
+    }
+    QSet<QString> members;
+    const QJsonDocument body = QJsonDocument::fromJson(c.response);
+    QString source;
+    if (c.purpose == u"protected_group") {
+        source = u"group:"_qs + c.path.section(u'/', 4, 4);
+        for (const QJsonValue& v : body.array()) {
+            const QJsonObject user = v.toObject();
+            members.insert(user.value(u"id").toString().toLower());
+            members.insert(user.value(u"profile").toObject().value(u"login").toString().toLower());
+        }
+    } else {
+        source = u"admins"_qs;
+        for (const QJsonValue& v : body.object().value(u"value").toArray())
+            members.insert(v.toObject().value(u"id").toString().toLower());
+    }
+    members.remove(QString());
+    m_protectedBySource.insert(source, members);
+    AlertResponse subject;
+    subject.alertId = kProtectedId;
+    subject.user = u"-"_qs;
+    decision(subject, u"protected_accounts"_qs, {{u"source"_qs, source}, {u"count"_qs, members.size()}});
 }
 
 void ResponseEngine::decideAtDeadline(AlertResponse& r)
@@ -518,10 +683,12 @@ void ResponseEngine::decideAtDeadline(AlertResponse& r)
         r.state = u"suspension_recommended"_qs;
         r.decision = tr("would suspend (monitor mode): step-up %1, activity continued: %2")
                          .arg(r.stepUp, r.activityContinued ? tr("yes") : tr("no"));
+        action(r, u"auto_suspend"_qs);
     } else {
         r.decision = tr("suspended: not acknowledged; step-up %1; activity continued: %2")
                          .arg(r.stepUp, r.activityContinued ? tr("yes") : tr("no"));
         decision(r, u"safety_net"_qs, inputs);
+        action(r, u"auto_suspend"_qs);
         suspend(r, r.decision, u"vigil"_qs);
         recordAutoSuspension();
         return;
@@ -554,7 +721,7 @@ void ResponseEngine::suspend(AlertResponse& r, const QString& why, const QString
     notifyAfterSuspension(r);
 }
 
-void ResponseEngine::notifyAfterSuspension(const AlertResponse& r)
+void ResponseEngine::notifyAfterSuspension(AlertResponse& r)
 {
     // The outcome goes to the PagerDuty incident, and to the notifier when one is configured.
     QJsonObject event{
@@ -566,13 +733,140 @@ void ResponseEngine::notifyAfterSuspension(const AlertResponse& r)
                                     {u"custom_details"_qs, QJsonObject{{u"outcome"_qs, r.decision}}}}}};
     call(r, u"pagerduty"_qs, u"page_outcome"_qs, "POST", u"/v2/enqueue"_qs,
          QJsonDocument(event).toJson(QJsonDocument::Compact), u"outcome:"_qs + r.alertId);
+    if (m_settings.ticket) openTicket(r);
     if (!m_settings.notify) return;
-    const QJsonObject note{{u"text"_qs, tr("Vigil suspended the Okta account %1. %2").arg(r.user, r.decision)},
+    // The IT team gets the technical account; the manager a plain note about their person.
+    const QJsonObject team{{u"audience"_qs, u"it_team"_qs},
+                           {u"text"_qs, tr("Vigil suspended the Okta account %1. %2").arg(r.user, r.decision)},
                            {u"user"_qs, r.user},
                            {u"alert_id"_qs, r.alertId},
-                           {u"detections"_qs, toArray(r.detections)}};
-    call(r, u"notify"_qs, u"notify_suspension"_qs, "POST", {}, QJsonDocument(note).toJson(QJsonDocument::Compact),
+                           {u"severity"_qs, r.severity},
+                           {u"detections"_qs, toArray(r.detections)},
+                           {u"source_ips"_qs, toArray(r.sourceIps)}};
+    call(r, u"notify"_qs, u"notify_it_team"_qs, "POST", {}, QJsonDocument(team).toJson(QJsonDocument::Compact),
          u"notify:"_qs + r.alertId);
+    action(r, u"notify"_qs);
+    const QString manager = r.profile.value(u"manager").toString();
+    const QString managerId = r.profile.value(u"managerId").toString();
+    if (manager.isEmpty() && managerId.isEmpty()) {
+        decision(r, u"manager_not_notified"_qs, {{u"why"_qs, u"the user's Okta profile names no manager"_qs}});
+        return;
+    }
+    const QString name = r.profile.value(u"displayName").toString(r.user);
+    const QJsonObject note{
+        {u"audience"_qs, u"manager"_qs},
+        {u"to"_qs, QJsonObject{{u"name"_qs, manager}, {u"okta_user_id"_qs, managerId}}},
+        {u"text"_qs, tr("%1, the account of %2 (%3) was suspended as a precaution after sign-in activity that "
+                        "looked like an attack. The security team is on it and will restore access once it is "
+                        "safe; please reach out to them rather than to the IT help desk.")
+                         .arg(manager.isEmpty() ? tr("Hello") : manager, name, r.user)},
+        {u"user"_qs, r.user},
+        {u"alert_id"_qs, r.alertId}};
+    call(r, u"notify"_qs, u"notify_manager"_qs, "POST", {}, QJsonDocument(note).toJson(QJsonDocument::Compact),
+         u"notify-manager:"_qs + r.alertId);
+    action(r, u"notify"_qs);
+}
+
+void ResponseEngine::openTicket(AlertResponse& r)
+{
+    QJsonArray description{tr("Vigil suspended the Okta account %1 (alert %2, %3, peak risk %4).")
+                               .arg(r.user, r.alertId, r.severity)
+                               .arg(qRound(r.peakRisk)),
+                           tr("Decision: %1").arg(r.decision), tr("Detections: %1").arg(r.detections.join(u", ")),
+                           tr("Source IPs: %1").arg(r.sourceIps.join(u", ")),
+                           tr("Step-up challenge: %1").arg(r.stepUp)};
+    if (!r.profile.isEmpty()) {
+        description.append(tr("Person: %1, %2, %3; manager %4")
+                               .arg(r.profile.value(u"displayName").toString(), r.profile.value(u"title").toString(),
+                                    r.profile.value(u"department").toString(), r.profile.value(u"manager").toString()));
+    }
+    if (!m_settings.oktaAdminUrl.isEmpty() && !r.userId.isEmpty())
+        description.append(QString(m_settings.oktaAdminUrl + u"/admin/user/profile/view/"_qs + r.userId));
+    description.append(tr("To restore access: confirm with the person on a known channel, reset their password and "
+                          "factors, then unsuspend in Vigil (vigil alert unsuspend %1 --reason …).")
+                           .arg(r.alertId));
+    const QJsonObject ticket{{u"summary"_qs, tr("Okta account %1 suspended by Vigil (%2)").arg(r.user, r.severity)},
+                             {u"description"_qs, description},
+                             {u"labels"_qs, QJsonArray{u"vigil"_qs, u"okta"_qs, u"account-takeover"_qs}},
+                             {u"severity"_qs, r.severity},
+                             {u"user"_qs, r.user},
+                             {u"alert_id"_qs, r.alertId}};
+    call(r, u"ticket"_qs, u"open_ticket"_qs, "POST", {}, QJsonDocument(ticket).toJson(QJsonDocument::Compact),
+         u"ticket:"_qs + r.alertId);
+    action(r, u"ticket"_qs);
+}
+
+void ResponseEngine::action(const AlertResponse& r, const QString& kind)
+{
+    // Okta-changing actions are dry in monitor mode; everything is dry in a replay.
+    const bool changesOkta = kind == u"step_up" || kind == u"clear_sessions" || kind == u"auto_suspend";
+    const bool dry = m_settings.dryRun || (changesOkta && m_settings.mode == Mode::Monitor);
+    m_audit.append(u"action"_qs, u"vigil"_qs, r.alertId,
+                   QJsonObject{{u"kind"_qs, kind},
+                               {u"user"_qs, r.user},
+                               {u"at_ms"_qs, now()},
+                               {u"at"_qs, okta::formatTimestampMs(now())},
+                               {u"dry_run"_qs, dry}});
+}
+
+QList<ActionRecord> ResponseEngine::actions(const audit::AuditLog& audit)
+{
+    QList<ActionRecord> out;
+    for (const audit::AuditRecord& rec : audit.all()) {
+        if (rec.kind != u"action") continue;
+        ActionRecord a;
+        a.atMs = qint64(rec.details.value(u"at_ms").toDouble(double(rec.atMs)));
+        a.user = rec.details.value(u"user").toString();
+        a.kind = rec.details.value(u"kind").toString();
+        a.dryRun = rec.details.value(u"dry_run").toBool(true);
+        a.alertId = rec.subject;
+        out.append(a);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ActionRecord& x, const ActionRecord& y) { return x.atMs < y.atMs; });
+    return out;
+}
+
+std::optional<Suppression> ResponseEngine::suppress(const QString& user,
+                                                    const QStringList& detections,
+                                                    const QString& owner,
+                                                    const QString& reason,
+                                                    qint64 expiresMs,
+                                                    const QString& alertId,
+                                                    QString* error)
+{
+    Suppression s;
+    s.user = user;
+    s.detections = detections;
+    s.owner = owner;
+    s.reason = reason;
+    s.alertId = alertId;
+    s.createdMs = now();
+    s.expiresMs = expiresMs;
+    std::optional<Suppression> added = m_suppressions.add(s, error);
+    if (!added) return std::nullopt;
+    AlertResponse subject;
+    subject.alertId = alertId.isEmpty() ? u"suppression:"_qs + QString::number(added->id) : alertId;
+    subject.user = user;
+    m_audit.append(u"command"_qs, owner, subject.alertId,
+                   QJsonObject{{u"command"_qs, u"suppress"_qs},
+                               {u"suppression"_qs, added->id},
+                               {u"user"_qs, user},
+                               {u"detections"_qs, toArray(detections)},
+                               {u"reason"_qs, reason},
+                               {u"expires"_qs, okta::formatTimestampMs(expiresMs)}});
+    emit logLine(tr("%1 suppressed alerts for %2 (%3) until %4: %5")
+                     .arg(owner, user, detections.isEmpty() ? tr("all detections") : detections.join(u", "),
+                          okta::formatTimestampMs(expiresMs), reason));
+    return added;
+}
+
+bool ResponseEngine::liftSuppression(qint64 id, const QString& who, const QString& reason, QString* error)
+{
+    if (!m_suppressions.lift(id, now(), error)) return false;
+    m_audit.append(u"command"_qs, who, u"suppression:"_qs + QString::number(id),
+                   QJsonObject{{u"command"_qs, u"lift_suppression"_qs}, {u"reason"_qs, reason}});
+    return true;
 }
 
 void ResponseEngine::recordAutoSuspension()
@@ -646,10 +940,48 @@ bool ResponseEngine::resumeAutomation(const QString& who, const QString& reason,
 
 void ResponseEngine::onCallFinished(const OutboundCall& c)
 {
+    if (c.alertId == kProtectedId) {
+        onProtectedListed(c);
+        return;
+    }
     AlertResponse* r = find(c.alertId);
     if (!r) return;
     const QJsonDocument body = QJsonDocument::fromJson(c.response);
     const bool ok = c.state == u"done";
+    if (c.purpose == u"user_profile") {
+        const QJsonObject profile = body.object().value(u"profile").toObject();
+        r->profileState = ok ? u"done"_qs : u"failed"_qs;
+        // Only what a responder needs: no phone numbers or addresses in pages and tickets.
+        for (const QString& key : {u"displayName"_qs, u"email"_qs, u"department"_qs, u"title"_qs, u"manager"_qs,
+                                   u"managerId"_qs, u"division"_qs, u"employeeNumber"_qs}) {
+            if (profile.contains(key)) r->profile.insert(key, profile.value(key));
+        }
+        if (r->profile.value(u"displayName").toString().isEmpty()) {
+            const QString name =
+                QString(profile.value(u"firstName").toString() + u' ' + profile.value(u"lastName").toString())
+                    .trimmed();
+            if (!name.isEmpty()) r->profile.insert(u"displayName"_qs, name);
+        }
+        if (r->userId.isEmpty()) r->userId = body.object().value(u"id").toString();
+        if (r->pageDueMs >= 0) {
+            r->pageDueMs = -1;
+            page(*r, u"trigger"_qs);
+        }
+        save(*r);
+        armTimer();
+        return;
+    }
+    if (c.purpose == u"open_ticket") {
+        if (ok) {
+            r->ticket = body.object().value(u"key").toString(body.object().value(u"id").toString());
+            if (r->ticket.isEmpty()) r->ticket = tr("opened");
+            emit logLine(tr("ticket %1 opened for %2").arg(r->ticket, r->user));
+        } else {
+            emit logLine(tr("opening a ticket for %1 failed: %2").arg(r->user, c.lastError));
+        }
+        save(*r);
+        return;
+    }
     if (c.purpose == u"list_factors") {
         QString verifyPath;
         for (const QJsonValue& f : body.array()) {
@@ -722,6 +1054,7 @@ void ResponseEngine::onPagerDutyAcknowledged(const QString& alertId, const QStri
     r->state = u"acknowledged"_qs;
     r->acknowledgedBy = who;
     r->deadlineMs = -1;
+    r->pageDueMs = -1; // a page still waiting for the profile is not needed any more
     command(*r, u"acknowledge (PagerDuty)"_qs, who, tr("acknowledged in PagerDuty"));
     save(*r);
     armTimer();
@@ -738,6 +1071,11 @@ bool ResponseEngine::acknowledge(const QString& alertId, const QString& who, con
     r->acknowledgedBy = who;
     r->reason = reason;
     r->deadlineMs = -1;
+    if (r->pageDueMs >= 0) {
+        // The on-call record should show the incident the analyst took: page now, then acknowledge.
+        r->pageDueMs = -1;
+        page(*r, u"trigger"_qs);
+    }
     command(*r, u"acknowledge"_qs, who, reason);
     if (r->paged) page(*r, u"acknowledge"_qs);
     save(*r);
@@ -762,6 +1100,11 @@ bool ResponseEngine::overrideSuspension(const QString& alertId,
     r->state = u"overridden"_qs;
     r->reason = reason;
     r->deadlineMs = -1;
+    if (r->pageDueMs >= 0) {
+        // The on-call record should show the incident the analyst took: page now, then acknowledge.
+        r->pageDueMs = -1;
+        page(*r, u"trigger"_qs);
+    }
     command(*r, u"override"_qs, who, reason);
     save(*r);
     armTimer();
@@ -789,6 +1132,7 @@ bool ResponseEngine::suspendNow(const QString& alertId, const QString& who, cons
         return true;
     }
     r->deadlineMs = -1;
+    r->pageDueMs = -1; // a page still waiting for the profile is not needed any more
     r->decision = tr("suspended by %1: %2").arg(who, reason);
     suspend(*r, r->decision, who);
     armTimer();
@@ -824,6 +1168,7 @@ bool ResponseEngine::resolve(const QString& alertId, const QString& who, const Q
     r->state = u"resolved"_qs;
     r->reason = reason;
     r->deadlineMs = -1;
+    r->pageDueMs = -1; // a page still waiting for the profile is not needed any more
     command(*r, u"resolve"_qs, who, reason);
     if (r->paged) page(*r, u"resolve"_qs);
     save(*r);
@@ -845,6 +1190,7 @@ bool ResponseEngine::falsePositive(const QString& alertId, const QString& who, c
     r->state = u"false_positive"_qs;
     r->reason = reason;
     r->deadlineMs = -1;
+    r->pageDueMs = -1; // a page still waiting for the profile is not needed any more
     command(*r, u"false_positive"_qs, who, reason);
     if (r->paged) page(*r, u"resolve"_qs);
     save(*r);

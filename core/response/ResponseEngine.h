@@ -3,6 +3,7 @@
 
 #include "core/okta/LogEvent.h"
 #include "core/response/Outbox.h"
+#include "core/response/Suppressions.h"
 #include "core/risk/Policy.h"
 #include "core/risk/RiskEngine.h"
 
@@ -56,6 +57,11 @@ struct AlertResponse
     QString decision;          // the safety net's verdict and its inputs, in words
     QString pushPollPath;      // the push transaction to poll
     qint64 pushDeadlineMs = -1;
+    // The user's Okta profile (department, title, manager…) for the page and the manager's note.
+    QJsonObject profile;
+    QString profileState = QStringLiteral("none"); // none, pending, done, failed
+    qint64 pageDueMs = -1;                         // a page waiting (briefly) for the profile
+    QString ticket;                                // the incident ticket's key (e.g. SEC-42) once opened
     qint64 updatedMs = 0;
 
     QJsonObject toJson() const;
@@ -77,6 +83,26 @@ struct ResponseSettings
     QByteArray pagerDutyApiToken;
     qint64 pagerDutyPollEveryMs = 30000;
     bool notify = false; // a "notify" service is registered with the outbox
+    bool ticket = false; // a "ticket" service (Jira or a webhook) is registered with the outbox
+    // How long a page waits for the user's profile before it goes out without it.
+    qint64 profileWaitMs = 5000;
+    // How often protected groups and Okta admins are read again (0: only at start).
+    qint64 protectedRefreshMs = 3600000;
+    // `vigil replay`: decide and record every action in event time, send nothing.
+    bool dryRun = false;
+    // `vigil alert` with no Vigil running: apply analyst commands only (no timers, no reads); the
+    // calls they queue are sent by the next `vigil serve` or console on the same data folder.
+    bool commandsOnly = false;
+};
+
+// One action the automation took (or, dry, would have taken): the report's `actions`.
+struct ActionRecord
+{
+    qint64 atMs = 0;
+    QString user;
+    QString kind; // step_up, page, auto_suspend, clear_sessions, notify, ticket
+    bool dryRun = true;
+    QString alertId;
 };
 
 // The automation core (issue: step-up, page, delayed auto-suspension with analyst override). A
@@ -100,9 +126,15 @@ public:
     void setClock(Clock clock) { m_clock = std::move(clock); }
     // For reading PagerDuty acknowledgements back; without one they only come in through the console.
     void setNetwork(QNetworkAccessManager* network) { m_network = network; }
+    // What is normal for a user (usual countries and hours from the risk engine's baseline), for pages.
+    using UserContext = std::function<QJsonObject(const QString& user)>;
+    void setUserContext(UserContext context) { m_userContext = std::move(context); }
     // Loads persisted responses and arms their timers; a deadline that passed while Vigil was down
     // is decided now, once.
     void start();
+    // Decides whatever is due at now(): deadlines, unanswered pushes, pages waiting for a profile.
+    // Timers call it; `vigil replay` calls it as event time advances.
+    void runDue();
 
     // Inputs from the pipeline.
     void observe(const QList<okta::LogEvent>& events);
@@ -116,12 +148,30 @@ public:
     bool unsuspend(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
     bool resolve(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
     bool falsePositive(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
+    // After a false positive: stop alerting on `user` (these detections, or all when empty) until
+    // `expiresMs`. The owner answers for it; it is audited and listed until it expires.
+    std::optional<Suppression> suppress(const QString& user,
+                                        const QStringList& detections,
+                                        const QString& owner,
+                                        const QString& reason,
+                                        qint64 expiresMs,
+                                        const QString& alertId = {},
+                                        QString* error = nullptr);
+    bool liftSuppression(qint64 id, const QString& who, const QString& reason, QString* error = nullptr);
+    QList<Suppression> activeSuppressions() const { return m_suppressions.active(now()); }
     bool resumeAutomation(const QString& who, const QString& reason, QString* error = nullptr);
 
     std::optional<AlertResponse> response(const QString& alertId) const;
     QList<AlertResponse> responses() const;
     bool breakerOpen() const { return m_breakerOpen; }
+    // Logins protected from automatic suspension: the policy's accounts, members of its protected
+    // groups and Okta administrators as last read from the API.
+    bool isProtectedLogin(const QString& login) const;
+    QStringList discoveredProtected() const;
+    // Every action recorded in the audit log, oldest first (`vigil report`, `vigil replay`).
+    static QList<ActionRecord> actions(const audit::AuditLog& audit);
     Mode mode() const { return m_settings.mode; }
+    qint64 nowMs() const { return m_clock(); }
 
     // An acknowledgement made in PagerDuty (read back from its REST API or a webhook).
     void onPagerDutyAcknowledged(const QString& alertId, const QString& who);
@@ -137,10 +187,15 @@ private:
     void page(AlertResponse& r, const QString& action);
     void decideAtDeadline(AlertResponse& r);
     void suspend(AlertResponse& r, const QString& why, const QString& actor);
-    void notifyAfterSuspension(const AlertResponse& r);
+    void notifyAfterSuspension(AlertResponse& r);
     void armTimer();
     void onTimer();
     void pollPush(AlertResponse& r);
+    void sendPage(AlertResponse& r);
+    void refreshProtected();
+    void onProtectedListed(const OutboundCall& call);
+    void openTicket(AlertResponse& r);
+    void action(const AlertResponse& r, const QString& kind);
     bool isProtected(const AlertResponse& r) const;
     void recordAutoSuspension();
     void checkSourceBreadth(const QString& ip, const QString& user);
@@ -173,6 +228,11 @@ private:
     QList<qint64> m_autoSuspensions;           // times of automatic suspensions in the last hour
     QHash<QString, QSet<QString>> m_usersBySource;
     bool m_breakerOpen = false;
+    Suppressions m_suppressions;
+    QSet<QString> m_suppressedAlerts; // alert ids already recorded as suppressed
+    UserContext m_userContext;
+    QTimer m_protectedTimer;
+    QHash<QString, QSet<QString>> m_protectedBySource; // "group:<id>" or "admins" -> logins (lower case)
 };
 
 QString modeName(Mode mode);

@@ -146,6 +146,7 @@ QStringList requiredScopes(const QStringList& path, bool logs, QHttpServerReques
         return read ? QStringList{u"okta.groups.read"_qs, u"okta.groups.manage"_qs}
                     : QStringList{u"okta.groups.manage"_qs};
     }
+    if (path.size() >= 3 && path.at(2) == u"iam") return {u"okta.roles.read"_qs, u"okta.roles.manage"_qs};
     return {};
 }
 
@@ -356,6 +357,14 @@ void SimServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     } else if (record.path == u"/oauth2/v1/token") {
         record.bucket = u"oauth"_qs;
         reply = handleToken(request, base, wallNow);
+    } else if (record.path == u"/rest/api/3/issue") {
+        record.bucket = u"jira"_qs;
+        reply = request.method() == QHttpServerRequest::Method::Post
+                    ? createJiraIssue(request, base)
+                    : Reply(405, QJsonObject{{u"errorMessages"_qs, QJsonArray{u"Method not allowed"_qs}}});
+    } else if (record.path == u"/hooks/notify") {
+        record.bucket = u"notify"_qs;
+        reply = receiveNotification(request);
     } else {
         reply = Reply(404, QJsonObject{{u"error"_qs, u"Not found"_qs}});
     }
@@ -621,11 +630,100 @@ SimServer::handleOkta(const QHttpServerRequest& request, const QStringList& path
         return notFound(request.url().path(), u"Resource"_qs);
     }
     if (path.size() == 3 && path.at(2) == u"groups") return method == Method::Get ? listGroups(request) : wrongMethod();
+    if (path.size() == 5 && path.at(2) == u"groups" && path.at(4) == u"users")
+        return method == Method::Get ? listGroupMembers(path.at(3), base) : wrongMethod();
+    if (path.size() == 5 && path.at(2) == u"iam" && path.at(3) == u"assignees" && path.at(4) == u"users")
+        return method == Method::Get ? listAdminAssignees(base) : wrongMethod();
     if (path.size() == 6 && path.at(2) == u"groups" && path.at(4) == u"users") {
         if (method != Method::Put && method != Method::Delete) return wrongMethod();
         return groupMembership(request, path.at(3), path.at(5), method == Method::Put, now);
     }
     return notFound(request.url().path(), u"Resource"_qs);
+}
+
+SimServer::Reply SimServer::listGroupMembers(const QString& groupId, const QString& base)
+{
+    const SimGroup* g = m_org.group(groupId);
+    if (!g) return oktaError(404, u"E0000007"_qs, u"Not found: Resource not found: "_qs + groupId + u" (UserGroup)"_qs);
+    QJsonArray users;
+    for (const QString& id : g->members)
+        users.append(QJsonDocument::fromJson(userJson(id, base).body).object());
+    return Reply(200, users);
+}
+
+SimServer::Reply SimServer::listAdminAssignees(const QString& base)
+{
+    // Okta's "users with role assignments" list: ids and ORNs, no profiles.
+    QJsonArray value;
+    for (const SimUser& u : m_org.users()) {
+        if (!u.admin) continue;
+        value.append(QJsonObject{
+            {u"id"_qs, u.id},
+            {u"orn"_qs, QString(u"orn:okta:directory:sim:users:"_qs + u.id)},
+            {u"_links"_qs,
+             QJsonObject{{u"self"_qs, QJsonObject{{u"href"_qs, QString(base + u"/api/v1/users/"_qs + u.id)}}}}}});
+    }
+    return Reply(
+        200,
+        QJsonObject{
+            {u"value"_qs, value},
+            {u"_links"_qs,
+             QJsonObject{{u"self"_qs, QJsonObject{{u"href"_qs, QString(base + u"/api/v1/iam/assignees/users"_qs)}}}}}});
+}
+
+SimServer::Reply SimServer::createJiraIssue(const QHttpServerRequest& request, const QString& base)
+{
+    const QByteArray expected =
+        "Basic " + QByteArray(m_options.jiraEmail.toUtf8() + ':' + m_options.jiraToken.toUtf8()).toBase64();
+    if (header(request, "Authorization") != expected) {
+        Reply r(401, QJsonObject{{u"errorMessages"_qs,
+                                  QJsonArray{u"You are not authenticated. Authentication required to perform this "
+                                             "operation."_qs}},
+                                 {u"errors"_qs, QJsonObject()}});
+        return r;
+    }
+    const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
+    const QJsonObject fields = body.value(u"fields").toObject();
+    QJsonObject errors;
+    if (fields.value(u"project").toObject().value(u"key").toString().isEmpty())
+        errors.insert(u"project"_qs, u"Specify a valid project ID or key"_qs);
+    if (fields.value(u"summary").toString().isEmpty())
+        errors.insert(u"summary"_qs, u"You must specify a summary of the issue."_qs);
+    if (fields.value(u"issuetype").toObject().value(u"name").toString().isEmpty())
+        errors.insert(u"issuetype"_qs, u"Specify an issue type"_qs);
+    if (fields.value(u"description").toObject().value(u"type").toString() != u"doc")
+        errors.insert(u"description"_qs, u"Operation value must be an Atlassian Document"_qs);
+    if (!errors.isEmpty()) return Reply(400, QJsonObject{{u"errorMessages"_qs, QJsonArray()}, {u"errors"_qs, errors}});
+    const int number = int(m_jiraIssues.size()) + 1;
+    const QString id = QString::number(10000 + number);
+    const QString key = fields.value(u"project").toObject().value(u"key").toString() + u'-' + QString::number(number);
+    QJsonObject stored = body;
+    stored.insert(u"key"_qs, key);
+    m_jiraIssues.append(stored);
+    return Reply(
+        201,
+        QJsonObject{{u"id"_qs, id}, {u"key"_qs, key}, {u"self"_qs, QString(base + u"/rest/api/3/issue/"_qs + id)}});
+}
+
+SimServer::Reply SimServer::receiveNotification(const QHttpServerRequest& request)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
+    if (request.method() != QHttpServerRequest::Method::Post || error.error != QJsonParseError::NoError
+        || !doc.isObject()) {
+        Reply r(400, QJsonObject{{u"error"_qs, u"invalid_payload"_qs}});
+        return r;
+    }
+    m_notifications.append(doc.object());
+    Reply r;
+    r.body = "ok";
+    r.contentType = "text/plain";
+    return r;
+}
+
+QUrl SimServer::notifyWebhookUrl() const
+{
+    return baseUrl().resolved(QUrl(u"/hooks/notify"_qs));
 }
 
 SimServer::Reply SimServer::userJson(const QString& id, const QString& base)

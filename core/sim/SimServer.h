@@ -12,6 +12,7 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QStringList>
@@ -67,6 +68,9 @@ struct SimOptions
     QStringList oauthScopes{QStringLiteral("okta.logs.read"), QStringLiteral("okta.users.read"),
                             QStringLiteral("okta.users.manage"), QStringLiteral("okta.groups.manage")};
     int oauthTokenLifetimeSeconds = 3600; // Okta's access tokens live an hour
+    // Jira Cloud (POST /rest/api/3/issue, basic auth with an account e-mail and API token).
+    QString jiraEmail = QStringLiteral("vigil-bot@corp.example");
+    QString jiraToken = QStringLiteral("sim-jira-api-token");
 };
 
 // One HTTP request the simulator answered, for tests that check a client's manners.
@@ -130,6 +134,11 @@ public:
     qint64 servedEventCount() const { return m_servedTotal; } // repeats included
     // Access tokens issued by POST /oauth2/v1/token so far.
     int oauthTokensIssued() const { return m_oauthTokensIssued; }
+    // Jira issues created (their request bodies plus "key"), and the JSON bodies posted to the generic
+    // notification webhook at /hooks/notify (what a Slack or Teams channel would have shown).
+    const QList<QJsonObject>& jiraIssues() const { return m_jiraIssues; }
+    const QList<QJsonObject>& notifications() const { return m_notifications; }
+    QUrl notifyWebhookUrl() const;
 
 signals:
     void eventsPublished(int count);
@@ -156,6 +165,10 @@ private:
     Reply groupMembership(
         const QHttpServerRequest& request, const QString& groupId, const QString& userId, bool add, qint64 now);
     Reply listGroups(const QHttpServerRequest& request);
+    Reply listGroupMembers(const QString& groupId, const QString& base);
+    Reply listAdminAssignees(const QString& base);
+    Reply createJiraIssue(const QHttpServerRequest& request, const QString& base);
+    Reply receiveNotification(const QHttpServerRequest& request);
     Reply handleToken(const QHttpServerRequest& request, const QString& base, qint64 wallNow);
     // Why an API call's Authorization (SSWS token or an issued Bearer token) is refused, if it is.
     std::optional<Reply>
@@ -200,6 +213,8 @@ private:
     QHash<QByteArray, AccessToken> m_accessTokens;
     QHash<QString, qint64> m_usedAssertionIds; // jti → the assertion's expiry (wall ms)
     int m_oauthTokensIssued = 0;
+    QList<QJsonObject> m_jiraIssues;
+    QList<QJsonObject> m_notifications;
 };
 
 } // namespace vigil::sim

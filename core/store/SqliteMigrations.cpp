@@ -90,6 +90,18 @@ const QList<MigrationStep> kSteps{
             QLatin1String("CREATE INDEX responses_user ON responses(user_login)"),
         },
     },
+    MigrationStep{
+        4,
+        QLatin1String("suppressions an analyst set with a false positive (owner, reason, expiry)"),
+        {
+            // detections: a JSON array of detection ids; empty means every detection of the user.
+            QLatin1String("CREATE TABLE suppressions(id INTEGER PRIMARY KEY, user_login TEXT NOT NULL,"
+                          " detections TEXT NOT NULL, owner TEXT NOT NULL, reason TEXT NOT NULL,"
+                          " alert_id TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+                          " lifted_ms INTEGER)"),
+            QLatin1String("CREATE INDEX suppressions_user ON suppressions(user_login, expires_ms)"),
+        },
+    },
 };
 
 bool exec(const QSqlDatabase& db, const QString& sql, QString* error)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Drives the real `vigil` binary the way an analyst or a script would, and checks the report contract
 // with the shared checker (tests/support/check-report.py).
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -222,6 +223,41 @@ private slots:
         const QJsonObject c = counts(vigil::test::readFileOrFail(path(u"sample.json"_qs)));
         QVERIFY(c.value(u"accepted").toInt() > 100);
         checkContract(path(u"sample.json"_qs));
+    }
+
+    void actionsAreTheDryRunOfTheAutomationInEventTime()
+    {
+        // The attack day: one user crosses the paging threshold (MFA fatigue), the rest stay below it.
+        const QString sample = QStringLiteral(VIGIL_SOURCE_DIR "/resources/samples/attack-day.ndjson");
+        const Run r = runVigil({u"replay"_qs, u"--input"_qs, sample, u"--report"_qs, path(u"attack.json"_qs)});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        checkContract(path(u"attack.json"_qs));
+        const QJsonObject report =
+            QJsonDocument::fromJson(vigil::test::readFileOrFail(path(u"attack.json"_qs))).object();
+        QString paged;
+        qint64 openedMs = -1;
+        for (const QJsonValue& a : report.value(u"alerts").toArray()) {
+            if (a[u"peak_risk"].toDouble() >= 60) {
+                QVERIFY2(paged.isEmpty(), "one user above the paging threshold expected");
+                paged = a[u"user"].toString();
+                openedMs = QDateTime::fromString(a[u"opened_at"].toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+            }
+        }
+        QVERIFY(!paged.isEmpty());
+        QHash<QString, qint64> at;
+        for (const QJsonValue& v : report.value(u"actions").toArray()) {
+            QVERIFY(v[u"dry_run"].toBool()); // a replay never acts
+            QCOMPARE(v[u"user"].toString(), paged);
+            at.insert(v[u"kind"].toString(),
+                      QDateTime::fromString(v[u"at"].toString(), Qt::ISODateWithMs).toMSecsSinceEpoch());
+        }
+        for (const char* kind : {"step_up", "clear_sessions", "page", "auto_suspend", "notify", "ticket"})
+            QVERIFY2(at.contains(QLatin1String(kind)), kind);
+        // In event time: the step-up and page at the sign-in that crossed the threshold, the suspension
+        // the policy's delay (15 minutes) later, with nobody acknowledging in a replay.
+        QVERIFY(at.value(u"page"_qs) >= openedMs);
+        QCOMPARE(at.value(u"auto_suspend"_qs) - at.value(u"page"_qs), 15 * 60000LL);
+        QVERIFY(at.value(u"ticket"_qs) >= at.value(u"auto_suspend"_qs));
     }
 };
 

@@ -7,10 +7,12 @@
 #include "core/response/Outbox.h"
 #include "core/response/ResponseEngine.h"
 #include "core/response/Services.h"
+#include "core/response/Tickets.h"
 #include "core/sim/SimServer.h"
 #include "core/store/SqliteEventStore.h"
 
 #include <QBuffer>
+#include <QElapsedTimer>
 #include <QHttpServer>
 #include <QHttpServerResponder>
 #include <QJsonArray>
@@ -41,6 +43,11 @@ struct Rig
         outbox->registerService(u"okta"_qs, std::make_shared<response::OktaService>(sim.baseUrl(), auth));
         outbox->registerService(u"pagerduty"_qs, std::make_shared<response::PagerDutyEventsService>(
                                                      sim.baseUrl(), sim.options().routingKey.toUtf8()));
+        // Used only when the settings say notify / ticket.
+        outbox->registerService(u"notify"_qs, std::make_shared<response::WebhookService>(sim.notifyWebhookUrl()));
+        outbox->registerService(u"ticket"_qs, std::make_shared<response::JiraTicketService>(
+                                                  sim.baseUrl(), sim.options().jiraEmail,
+                                                  sim.options().jiraToken.toUtf8(), u"SEC"_qs, u"Task"_qs));
         settings.pagerDutyRestUrl = sim.baseUrl();
         settings.pagerDutyApiToken = sim.options().pagerDutyToken.toUtf8();
         settings.pushPollEveryMs = 150;
@@ -229,6 +236,159 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(rig.engine->response(u"alert-prot"_qs)->decision.contains(u"protected"), 8000);
         QCOMPARE(requestsTo(*m_sim, u"/lifecycle/suspend"_qs), 0);
         QCOMPARE(m_sim->org().user(user.id)->status, u"ACTIVE"_qs);
+    }
+
+    void suspensionNotifiesTheManagerAndTheTeamAndOpensATicket()
+    {
+        const sim::SimUser& user = victim(7);
+        QVERIFY(!user.manager.isEmpty());
+        m_sim->setPushAnswer(user.id, sim::SimPushAnswer::Reject);
+        response::ResponseSettings settings = enforce(1200);
+        settings.notify = true;
+        settings.ticket = true;
+        Rig rig(freshPath(), *m_sim, risk::Policy::defaults(), settings);
+        rig.engine->setUserContext([](const QString&) {
+            return QJsonObject{{u"usual_countries"_qs, QJsonArray{u"Canada"_qs}},
+                               {u"usual_hours"_qs, u"8:00–18:00"_qs}};
+        });
+        rig.engine->onAlert(alertFor(user, u"alert-chain"_qs, 82));
+        // The page waited for the profile: the responder sees who this is and what is normal for them.
+        QTRY_VERIFY_WITH_TIMEOUT(m_sim->pagerDuty().incident(u"alert-chain"_qs), 8000);
+        const QJsonObject details = m_sim->pagerDuty().incident(u"alert-chain"_qs)->customDetails;
+        QCOMPARE(details.value(u"department").toString(), user.department);
+        QCOMPARE(details.value(u"title").toString(), user.title);
+        QCOMPARE(details.value(u"manager").toString(), user.manager);
+        QCOMPARE(details.value(u"usual_countries").toArray().first().toString(), u"Canada"_qs);
+        QCOMPARE(details.value(u"usual_hours").toString(), u"8:00–18:00"_qs);
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->org().user(user.id)->status, u"SUSPENDED"_qs, 10000);
+        // The IT channel and the manager are told, each once; one Jira issue, its key kept with the alert.
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->notifications().size(), 2, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(rig.engine->response(u"alert-chain"_qs)->ticket, u"SEC-1"_qs, 8000);
+        QStringList audiences;
+        for (const QJsonObject& n : m_sim->notifications())
+            audiences.append(n.value(u"audience").toString());
+        audiences.sort();
+        QCOMPARE(audiences, (QStringList{u"it_team"_qs, u"manager"_qs}));
+        const auto manager =
+            std::find_if(m_sim->notifications().begin(), m_sim->notifications().end(),
+                         [](const QJsonObject& n) { return n.value(u"audience").toString() == u"manager"; });
+        QCOMPARE(manager->value(u"to").toObject().value(u"name").toString(), user.manager);
+        QVERIFY(manager->value(u"text").toString().contains(user.login));
+        QCOMPARE(m_sim->jiraIssues().size(), 1);
+        const QJsonObject fields = m_sim->jiraIssues().first().value(u"fields").toObject();
+        QCOMPARE(fields.value(u"project").toObject().value(u"key").toString(), u"SEC"_qs);
+        QVERIFY(fields.value(u"summary").toString().contains(user.login));
+        QVERIFY(QJsonDocument(fields.value(u"description").toObject()).toJson().contains("REJECTED"));
+
+        // What the report's `actions` will list: real (not dry), in order.
+        QStringList kinds;
+        for (const response::ActionRecord& a : response::ResponseEngine::actions(*rig.audit)) {
+            QVERIFY(!a.dryRun);
+            QCOMPARE(a.user, user.login);
+            kinds.append(a.kind);
+        }
+        QCOMPARE(kinds, (QStringList{u"step_up"_qs, u"clear_sessions"_qs, u"page"_qs, u"auto_suspend"_qs, u"ticket"_qs,
+                                     u"notify"_qs, u"notify"_qs}));
+    }
+
+    void pageGoesOutWithoutTheProfileWhenOktaCannotSayWhoItIs()
+    {
+        // A login Okta does not know (a typo'd hook, a deleted user): the profile read fails and the
+        // page goes out anyway, saying so.
+        response::ResponseSettings settings = enforce(60000);
+        settings.profileWaitMs = 30000;
+        Rig rig(freshPath(), *m_sim, risk::Policy::defaults(), settings);
+        risk::Alert a;
+        a.id = u"alert-ghost"_qs;
+        a.user = u"ghost@corp.example"_qs;
+        a.peakRisk = 75;
+        a.detections = {u"brute_force"_qs};
+        a.sourceIps = {u"203.0.113.50"_qs};
+        QElapsedTimer timer;
+        timer.start();
+        rig.engine->onAlert(a);
+        QTRY_VERIFY_WITH_TIMEOUT(m_sim->pagerDuty().incident(u"alert-ghost"_qs), 10000);
+        QVERIFY2(timer.elapsed() < 20000, "the page waited for the whole profile wait, not for the failed read");
+        QCOMPARE(rig.engine->response(u"alert-ghost"_qs)->profileState, u"failed"_qs);
+        QVERIFY(m_sim->pagerDuty()
+                    .incident(u"alert-ghost"_qs)
+                    ->customDetails.value(u"profile")
+                    .toString()
+                    .contains(u"failed"));
+    }
+
+    void protectedGroupMembersAndOktaAdminsAreNeverSuspended()
+    {
+        // A member of a protected group, and an Okta administrator (read from the admin-role API).
+        const sim::SimUser* member = nullptr;
+        const sim::SimUser* admin = nullptr;
+        QString groupId;
+        for (const sim::SimGroup& g : m_sim->org().groups()) {
+            if (g.type == u"OKTA_GROUP" && g.name == u"Engineering" && !g.members.isEmpty()) groupId = g.id;
+        }
+        QVERIFY(!groupId.isEmpty());
+        member = m_sim->org().user(m_sim->org().group(groupId)->members.constLast());
+        for (const sim::SimUser& u : m_sim->org().users()) {
+            if (u.admin && !u.serviceAccount && u.status == u"ACTIVE") admin = &u;
+        }
+        QVERIFY(member && admin && !member->admin);
+        m_sim->setPushAnswer(member->id, sim::SimPushAnswer::Reject);
+        m_sim->setPushAnswer(admin->id, sim::SimPushAnswer::Reject);
+        const risk::Policy policy =
+            policyWith(", \"response\": {\"protected_groups\": [\"" + groupId.toUtf8() + "\"]}");
+        Rig rig(freshPath(), *m_sim, policy, enforce(1500));
+        QTRY_VERIFY_WITH_TIMEOUT(rig.engine->isProtectedLogin(member->login), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(rig.engine->discoveredProtected().contains(admin->id.toLower()), 5000);
+        QVERIFY(!rig.engine->isProtectedLogin(victim(9).login));
+        rig.engine->onAlert(alertFor(*member, u"alert-member"_qs, 95));
+        rig.engine->onAlert(alertFor(*admin, u"alert-admin"_qs, 95, u"198.51.100.9"_qs));
+        QTRY_VERIFY_WITH_TIMEOUT(rig.engine->response(u"alert-member"_qs)->decision.contains(u"protected"), 8000);
+        QTRY_VERIFY_WITH_TIMEOUT(rig.engine->response(u"alert-admin"_qs)->decision.contains(u"protected"), 8000);
+        QCOMPARE(requestsTo(*m_sim, u"/lifecycle/suspend"_qs), 0);
+    }
+
+    void falsePositiveWithASuppressionSilencesTheUserUntilItExpires()
+    {
+        const sim::SimUser& user = victim(11);
+        qint64 now = QDateTime::currentMSecsSinceEpoch();
+        Rig rig(freshPath(), *m_sim, risk::Policy::defaults(), enforce(60000));
+        rig.engine->setClock([&now] { return now; });
+        rig.engine->onAlert(alertFor(user, u"alert-fp"_qs, 45));
+        QString error;
+        QVERIFY(rig.engine->falsePositive(u"alert-fp"_qs, u"ann@soc"_qs, u"travelling for the offsite"_qs, &error));
+        // Every suppression is owned, explained and bounded.
+        QVERIFY(!rig.engine->suppress(user.login, {}, {}, u"why"_qs, now + 3600000, u"alert-fp"_qs, &error));
+        QVERIFY(!rig.engine->suppress(user.login, {}, u"ann@soc"_qs, {}, now + 3600000, u"alert-fp"_qs, &error));
+        QVERIFY(!rig.engine->suppress(user.login, {}, u"ann@soc"_qs, u"why"_qs, now + 400LL * 86400000, {}, &error));
+        QVERIFY(error.contains(u"90"));
+        const auto s = rig.engine->suppress(user.login, {u"brute_force"_qs, u"geo_risk"_qs}, u"ann@soc"_qs,
+                                            u"offsite in Lisbon"_qs, now + 3600000, u"alert-fp"_qs, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(rig.engine->activeSuppressions().size(), 1);
+
+        // A new alert with covered detections: no response, and the audit says why.
+        rig.engine->onAlert(alertFor(user, u"alert-fp-2"_qs, 70));
+        QVERIFY(!rig.engine->response(u"alert-fp-2"_qs));
+        bool recorded = false;
+        for (const audit::AuditRecord& r : rig.audit->forSubject(u"alert-fp-2"_qs))
+            recorded |= r.kind == u"decision" && r.details.value(u"rule").toString() == u"suppressed";
+        QVERIFY(recorded);
+        // A detection the analyst did not suppress still gets a response.
+        risk::Alert other = alertFor(user, u"alert-fp-3"_qs, 70);
+        other.detections = {u"factor_reset"_qs};
+        rig.engine->onAlert(other);
+        QVERIFY(rig.engine->response(u"alert-fp-3"_qs));
+        QVERIFY(rig.engine->resolve(u"alert-fp-3"_qs, u"ann@soc"_qs, u"checked"_qs, &error));
+
+        // Suppressions survive a restart, and end at their expiry.
+        Rig again(rig.store.path(), *m_sim, risk::Policy::defaults(), enforce(60000));
+        again.engine->setClock([&now] { return now; });
+        QCOMPARE(again.engine->activeSuppressions().size(), 1);
+        now += 3600001;
+        QCOMPARE(again.engine->activeSuppressions().size(), 0);
+        again.engine->onAlert(alertFor(user, u"alert-fp-4"_qs, 70));
+        QVERIFY(again.engine->response(u"alert-fp-4"_qs));
     }
 
     void sprayAgainstThirtyUsersTripsTheBreaker()

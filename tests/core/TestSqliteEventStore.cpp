@@ -1352,7 +1352,7 @@ void TestSqliteEventStore::version1StoreUpgradesWithItsEvents()
     {
         AuxDb aux(path);
         // Everything later versions added goes, as if the file had never seen them.
-        for (const char* table : {"baselines", "audit", "audit_head", "outbox", "responses"})
+        for (const char* table : {"baselines", "audit", "audit_head", "outbox", "responses", "suppressions"})
             QVERIFY(aux.exec(QStringLiteral("DROP TABLE %1").arg(QLatin1String(table))));
         QVERIFY(aux.exec(QStringLiteral("UPDATE schema_version SET version = 1")));
     }
