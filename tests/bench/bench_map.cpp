@@ -336,6 +336,7 @@ int main(int argc, char** argv)
         map.setZoomLevel(zoom);
         map.centerOn(48, 8);
         const double first = renderMs(map, target);
+        const double factor = map.zoomFactor();
         // The analyst's wheel: one notch in and one back out, each followed by 3 frames (the first draw the other
         // level's tiles stretched where new ones are not rasterised yet).
         QList<double> wheel;
@@ -364,7 +365,7 @@ int main(int argc, char** argv)
         const Stats w = stats(wheel);
         std::printf(
             "%2d (x%4.1f)   %6.1f                 %5.1f / %5.1f         %5.1f / %5.1f   %5.1f / %5.1f     %5lld\n",
-            zoom, map.zoomFactor(), first, w.p50, w.max, s.p50, s.max, p.p50, p.max,
+            zoom, factor, first, w.p50, w.max, s.p50, s.max, p.p50, p.max,
             static_cast<long long>(map.visibleClusters().size()));
     }
 
