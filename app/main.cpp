@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
 #include "app/DemoMode.h"
+#include "core/pipeline/ConsoleFeed.h"
+#include "core/pipeline/CoreThread.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/MainWindow.h"
@@ -86,28 +88,52 @@ int main(int argc, char** argv)
                 stderr);
             return 2;
         }
-        vigil::app::DemoMode demoMode(options);
+        // The core (the simulated org, ingestion, scoring, automation) runs on its own thread; the
+        // window only draws the snapshots it publishes.
+        vigil::pipeline::CoreThread core;
+        std::unique_ptr<vigil::app::DemoMode> demoMode;
+        vigil::pipeline::ConsoleFeed* feed = nullptr;
         QString demoError;
-        if (!demoMode.start(&demoError)) {
+        vigil::risk::Policy policy = vigil::risk::Policy::defaults();
+        core.runBlocking([&] {
+            demoMode = std::make_unique<vigil::app::DemoMode>(options);
+            if (!demoMode->start(&demoError)) return;
+            policy = demoMode->session().pipeline().engine().policy();
+            feed = new vigil::pipeline::ConsoleFeed(demoMode->session());
+            QObject::connect(demoMode.get(), &vigil::app::DemoMode::logLine, feed,
+                             &vigil::pipeline::ConsoleFeed::addLogLine);
+            // The same lines on standard output: a terminal (or a headless run) sees what the window shows.
+            const auto echo = [](const QString& line) {
+                std::fputs(qPrintable(line + u'\n'), stdout);
+                std::fflush(stdout);
+            };
+            QObject::connect(demoMode.get(), &vigil::app::DemoMode::logLine, feed, echo);
+            QObject::connect(&demoMode->session(), &vigil::pipeline::LiveSession::logLine, feed, echo);
+        });
+        const auto shutdown = [&] {
+            core.runBlocking([&] {
+                delete feed;
+                demoMode.reset();
+            });
+        };
+        if (!feed) {
+            shutdown();
             std::fputs(
                 qPrintable(QCoreApplication::translate("main", "vigil: the demo could not start: %1\n").arg(demoError)),
                 stderr);
             return 1;
         }
-        vigil::ui::MainWindow window(&demoMode.session().store());
-        window.attachLiveSession(&demoMode.session(),
-                                 QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)"));
-        QObject::connect(&demoMode, &vigil::app::DemoMode::logLine, &window, &vigil::ui::MainWindow::appendActivity);
-        // The same lines on standard output: a terminal (or a headless run) sees what the window shows.
-        const auto echo = [](const QString& line) {
-            std::fputs(qPrintable(line + u'\n'), stdout);
-            std::fflush(stdout);
-        };
-        QObject::connect(&demoMode, &vigil::app::DemoMode::logLine, &window, echo);
-        QObject::connect(&demoMode.session(), &vigil::pipeline::LiveSession::logLine, &window, echo);
-        window.show();
-        scheduleScreenshot(window);
-        return app.exec();
+        int rc = 0;
+        {
+            vigil::ui::MainWindow window(nullptr);
+            window.attachFeed(feed, QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)"),
+                              policy);
+            window.show();
+            scheduleScreenshot(window);
+            rc = app.exec();
+        }
+        shutdown();
+        return rc;
     }
 
     // The window starts even when the store cannot be opened: it says why instead of vanishing.

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/MainWindow.h"
 
-#include "core/pipeline/LiveSession.h"
+#include "core/audit/AuditLog.h"
 #include "core/store/EventStore.h"
-#include "ui/AlertTableModel.h"
+#include "ui/console/AlertDetailPanel.h"
+#include "ui/console/AlertQueue.h"
+#include "ui/console/RiskBoard.h"
+#include "ui/map/WorldMapWidget.h"
 
 #include <QDateTime>
-#include <QHeaderView>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
 #include <QTimer>
-#include <QVBoxLayout>
 
 namespace vigil::ui {
 
@@ -26,8 +30,9 @@ MainWindow::MainWindow(const store::EventStore* store, const QString& storeError
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Vigil"));
-    auto* note = new QLabel(tr("The analyst console is not built yet.\n"
-                               "Use 'vigil replay --input FILE' to check an Okta System Log export."),
+    auto* note = new QLabel(tr("No Okta org is connected.\n"
+                               "Run 'vigil --demo' to watch the simulated org, 'vigil serve' for a real one, or\n"
+                               "'vigil replay --input FILE' to check an Okta System Log export."),
                             this);
     note->setObjectName(QStringLiteral("consolePendingLabel"));
     note->setAlignment(Qt::AlignCenter);
@@ -36,11 +41,14 @@ MainWindow::MainWindow(const store::EventStore* store, const QString& storeError
     statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->showMessage(tr("No Okta tenant connected"));
     refreshStoreStatus();
-    resize(1100, 700);
+    resize(1400, 860);
 }
+
+MainWindow::~MainWindow() = default;
 
 void MainWindow::refreshStoreStatus()
 {
+    if (m_feed) return; // the snapshots say it
     if (!m_store) {
         m_storeLabel->setText(tr("Store unavailable"));
         m_storeLabel->setToolTip(m_storeError);
@@ -53,69 +61,95 @@ void MainWindow::refreshStoreStatus()
             .arg(locale.toString(m_store->eventCount()), locale.formattedDataSize(m_store->sizeOnDisk())));
 }
 
-void MainWindow::attachLiveSession(pipeline::LiveSession* session, const QString& title)
+void MainWindow::buildConsole()
 {
-    m_session = session;
-    m_store = &session->store();
-    setWindowTitle(title);
+    m_queue = new AlertQueue(this);
+    m_detail = new AlertDetailPanel(this);
+    m_board = new RiskBoard(this);
+    m_map = new WorldMapWidget(this);
+    m_map->setObjectName(QStringLiteral("worldMap"));
+    m_detail->setThresholds(m_thresholds);
+    m_board->setThresholds(m_thresholds);
+    m_map->setSeverityThresholds(m_thresholds);
 
-    m_alerts = new AlertTableModel(session->pipeline().engine().policy(), this);
-    m_alertView = new QTableView(this);
-    m_alertView->setObjectName(QStringLiteral("alertTable"));
-    m_alertView->setModel(m_alerts);
-    m_alertView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_alertView->setAlternatingRowColors(true);
-    m_alertView->verticalHeader()->hide();
-    m_alertView->horizontalHeader()->setStretchLastSection(false);
-    m_alertView->horizontalHeader()->setSectionResizeMode(AlertTableModel::Detections, QHeaderView::Stretch);
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_queue);
+    top->addWidget(m_detail);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(m_board);
+    bottom->addWidget(m_map);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 3);
+    auto* main = new QSplitter(Qt::Vertical, this);
+    main->setObjectName(QStringLiteral("consoleSplitter"));
+    main->addWidget(top);
+    main->addWidget(bottom);
+    main->setStretchFactor(0, 3);
+    main->setStretchFactor(1, 2);
+    // Proportions for the first start: the queue leads, the board keeps room for names and bars.
+    top->setSizes({900, 500});
+    bottom->setSizes({430, 970});
+    main->setSizes({430, 330});
+    setCentralWidget(main);
 
     m_activity = new QPlainTextEdit(this);
     m_activity->setObjectName(QStringLiteral("activityLog"));
     m_activity->setReadOnly(true);
     m_activity->setMaximumBlockCount(2000); // a shift's worth of lines, not unbounded memory
     m_activity->setPlaceholderText(tr("What Vigil does appears here."));
-
-    auto* alertsTitle = new QLabel(tr("Open alerts"), this);
-    alertsTitle->setStyleSheet(QStringLiteral("font-weight: bold"));
-    auto* activityTitle = new QLabel(tr("Activity"), this);
-    activityTitle->setStyleSheet(QStringLiteral("font-weight: bold"));
-    auto* top = new QWidget(this);
-    auto* topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(6, 6, 6, 0);
-    topLayout->addWidget(alertsTitle);
-    topLayout->addWidget(m_alertView);
-    auto* bottom = new QWidget(this);
-    auto* bottomLayout = new QVBoxLayout(bottom);
-    bottomLayout->setContentsMargins(6, 0, 6, 6);
-    bottomLayout->addWidget(activityTitle);
-    bottomLayout->addWidget(m_activity);
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(top);
-    splitter->addWidget(bottom);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
+    auto* dock = new QDockWidget(tr("Activity"), this);
+    dock->setObjectName(QStringLiteral("activityDock"));
+    dock->setWidget(m_activity);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                      | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {110}, Qt::Vertical);
 
     m_healthLabel = new QLabel(this);
     m_healthLabel->setObjectName(QStringLiteral("healthLabel"));
+    m_modeLabel = new QLabel(this);
+    m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
+    m_breakerLabel = new QLabel(this);
+    m_breakerLabel->setObjectName(QStringLiteral("breakerLabel"));
     statusBar()->clearMessage();
     statusBar()->addWidget(m_healthLabel, 1);
+    statusBar()->addPermanentWidget(m_modeLabel);
+    statusBar()->addPermanentWidget(m_breakerLabel);
 
-    // Alerts change in bursts (an attack is dozens of events): redraw at most five times a second.
-    m_alertRefresh = new QTimer(this);
-    m_alertRefresh->setSingleShot(true);
-    m_alertRefresh->setInterval(200);
-    connect(m_alertRefresh, &QTimer::timeout, this, &MainWindow::refreshAlerts);
-    connect(&session->pipeline(), &pipeline::LivePipeline::alertChanged, m_alertRefresh, qOverload<>(&QTimer::start));
-    connect(session, &pipeline::LiveSession::logLine, this, &MainWindow::appendActivity);
-    auto* status = new QTimer(this);
-    connect(status, &QTimer::timeout, this, [this] {
-        m_healthLabel->setText(m_session->pipeline().health().summary());
-        refreshStoreStatus();
+    connect(m_queue, &AlertQueue::alertSelected, this, &MainWindow::onAlertSelected);
+    connect(m_queue, &AlertQueue::actionRequested, this, &MainWindow::onActionRequested);
+    connect(m_detail, &AlertDetailPanel::actionRequested, this,
+            [this](const QString& action, const QString& id) { onActionRequested(action, {id}); });
+    connect(m_board, &RiskBoard::userActivated, this,
+            [this](const QString& user) { m_queue->setFilterText(QStringLiteral("user:%1").arg(user)); });
+    // Clicking the map filters the queue: a country, or the user behind a sign-in.
+    connect(m_map, &WorldMapWidget::countryClicked, this, [this](const QString& iso, const QString& name) {
+        Q_UNUSED(iso)
+        m_queue->setFilterText(name);
     });
-    status->start(1000);
-    refreshAlerts();
-    m_healthLabel->setText(session->pipeline().health().summary());
+    connect(m_map, &WorldMapWidget::signInsClicked, this, [this](const QList<MapSignIn>& signIns) {
+        if (!signIns.isEmpty()) m_queue->setFilterText(signIns.first().user);
+    });
+    // Countdowns tick every second between snapshots.
+    m_tick = new QTimer(this);
+    connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
+    m_tick->start(1000);
+}
+
+void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy)
+{
+    m_feed = feed;
+    m_policy = policy;
+    m_thresholds = SeverityThresholds::fromPolicy(policy);
+    m_store = nullptr; // the core thread owns the store from now on
+    setWindowTitle(title);
+    buildConsole();
+    // Queued: the feed lives on the core thread.
+    connect(feed, &pipeline::ConsoleFeed::snapshot, this, &MainWindow::applySnapshot, Qt::QueuedConnection);
+    connect(feed, &pipeline::ConsoleFeed::commandFinished, this, &MainWindow::onCommandFinished, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(feed, &pipeline::ConsoleFeed::publishNow, Qt::QueuedConnection);
 }
 
 void MainWindow::appendActivity(const QString& line)
@@ -125,11 +159,160 @@ void MainWindow::appendActivity(const QString& line)
         QLocale().toString(QDateTime::currentDateTime().time(), QLocale::ShortFormat), line));
 }
 
-void MainWindow::refreshAlerts()
+void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnapshot>& snapshot)
 {
-    if (m_session) m_alerts->setAlerts(m_session->pipeline().engine().alerts());
-    m_alertView->resizeColumnsToContents();
-    m_alertView->horizontalHeader()->setSectionResizeMode(AlertTableModel::Detections, QHeaderView::Stretch);
+    if (!snapshot || !m_queue) return;
+    m_last = snapshot;
+    const pipeline::ConsoleSnapshot& s = *snapshot;
+    m_queue->setNow(QDateTime::currentMSecsSinceEpoch());
+    m_queue->setAlerts(s.alerts, s.usersWatched);
+    m_board->setUsers(s.topUsers, s.usersWatched);
+    if (!s.newSignIns.isEmpty()) {
+        QList<MapSignIn> points;
+        points.reserve(s.newSignIns.size());
+        for (const pipeline::ConsoleSignIn& p : s.newSignIns)
+            points.append(MapSignIn{p.user, p.ip, p.city, p.country, p.lat, p.lon, p.risk, p.atMs, p.success});
+        m_map->addSignIns(points);
+    }
+    if (!s.newArcs.isEmpty()) {
+        QList<MapArc> arcs = m_map->arcs();
+        for (const pipeline::ConsoleArc& a : s.newArcs) {
+            MapArc arc;
+            arc.fromLat = a.fromLat;
+            arc.fromLon = a.fromLon;
+            arc.toLat = a.toLat;
+            arc.toLon = a.toLon;
+            arc.fromLabel = a.fromPlace;
+            arc.toLabel = a.toPlace;
+            arc.speedKmh = a.speedKmh;
+            arc.user = a.user;
+            arc.risk = 80;
+            arcs.append(arc);
+        }
+        // The most recent findings only: old arcs would turn the map into a web.
+        while (arcs.size() > 50)
+            arcs.removeFirst();
+        m_map->setArcs(arcs);
+    }
+    for (const QString& line : s.newLogLines)
+        appendActivity(line);
+    // With nothing selected, the most urgent alert is: a running countdown first, then the highest risk.
+    if (m_selectedAlert.isEmpty() && !s.alerts.isEmpty()) {
+        const auto urgent = std::max_element(s.alerts.begin(), s.alerts.end(), [](const auto& a, const auto& b) {
+            const bool ap = a.state == u"suspension_pending", bp = b.state == u"suspension_pending";
+            return ap != bp ? bp : a.peakRisk < b.peakRisk;
+        });
+        m_queue->selectAlert(urgent->alertId);
+    }
+    onAlertSelected(m_selectedAlert);
+    updateStatusBar(s);
+}
+
+void MainWindow::updateStatusBar(const pipeline::ConsoleSnapshot& s)
+{
+    const QJsonObject h = s.health;
+    QStringList parts;
+    const QString state = h.value(u"state").toString();
+    const double lag = h.value(u"lag_seconds").toDouble(-1);
+    parts << tr("Poll ● %1%2")
+                 .arg(state.isEmpty() ? tr("starting") : state,
+                      lag >= 0 ? tr(" · lag %1 s").arg(qRound(lag)) : QString());
+    if (h.contains(u"rate_limit_remaining")) parts << tr("%1 req left").arg(h.value(u"rate_limit_remaining").toInt());
+    if (h.contains(u"hook_events_stored")) parts << tr("Hooks %1 events").arg(h.value(u"hook_events_stored").toInt());
+    parts << tr("%1 sign-ins/min, %2 failed").arg(s.signInsLastMinute).arg(s.failuresLastMinute);
+    const QLocale locale;
+    parts << tr("Store %1 events · %2").arg(locale.toString(s.storedEvents), locale.formattedDataSize(s.storeBytes));
+    m_healthLabel->setText(parts.join(QStringLiteral("   ")));
+    m_healthLabel->setToolTip(h.value(u"last_error").toString());
+    m_storeLabel->hide();
+    m_modeLabel->setText(tr("Mode: %1").arg(s.mode == u"enforce" ? tr("ENFORCE") : tr("monitor")));
+    m_modeLabel->setToolTip(s.mode == u"enforce" ? tr("Vigil acts on Okta: step-up and suspension")
+                                                 : tr("Vigil decides and records; it changes nothing in Okta"));
+    m_breakerLabel->setText(s.breakerOpen ? tr("Breaker: OPEN (step-up only)") : tr("Breaker: closed"));
+}
+
+void MainWindow::tick()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_detail) m_detail->setNow(now);
+    if (m_queue && m_last) {
+        m_queue->setNow(now);
+        m_queue->setAlerts(m_last->alerts, m_last->usersWatched);
+    }
+}
+
+void MainWindow::onAlertSelected(const QString& alertId)
+{
+    m_selectedAlert = alertId;
+    std::optional<pipeline::ConsoleAlert> selected;
+    if (m_last) {
+        for (const pipeline::ConsoleAlert& a : m_last->alerts) {
+            if (a.alertId == alertId) selected = a;
+        }
+    }
+    m_detail->setNow(QDateTime::currentMSecsSinceEpoch());
+    m_detail->setAlert(selected);
+    if (selected) {
+        MapHighlight h;
+        h.user = selected->user;
+        if (m_map->highlighted().user != h.user) m_map->setHighlighted(h);
+    } else if (!m_map->highlighted().isEmpty()) {
+        m_map->clearHighlighted();
+    }
+}
+
+void MainWindow::onActionRequested(const QString& action, const QStringList& alertIds)
+{
+    if (alertIds.isEmpty()) return;
+    QString reason;
+    const int n = int(alertIds.size());
+    if (action == u"suspend") {
+        // Nothing destructive by accident: name who, say what happens, ask once.
+        QString who = alertIds.first();
+        if (m_last) {
+            for (const pipeline::ConsoleAlert& a : m_last->alerts) {
+                if (a.alertId == alertIds.first()) who = a.user;
+            }
+        }
+        const QString text = n == 1 ? tr("Suspend the Okta account of %1 now? They will be signed out everywhere "
+                                         "and cannot sign in until the account is unsuspended.")
+                                          .arg(who)
+                                    : tr("Suspend %n Okta accounts now?", nullptr, n);
+        if (QMessageBox::question(this, tr("Suspend now"), text) != QMessageBox::Yes) return;
+        reason = tr("suspended from the console");
+    } else if (action == u"override" || action == u"false-positive") {
+        bool ok = false;
+        reason = QInputDialog::getText(this, action == u"override" ? tr("Cancel the suspension") : tr("False positive"),
+                                       tr("Reason (recorded in the audit log):"), QLineEdit::Normal, {}, &ok);
+        if (!ok || reason.trimmed().isEmpty()) return;
+    } else if (n > 1
+               && QMessageBox::question(this, tr("Bulk action"), tr("Apply '%1' to %n alerts?", nullptr, n).arg(action))
+                      != QMessageBox::Yes) {
+        return;
+    }
+    for (const QString& id : alertIds) {
+        response::AnalystCommand c;
+        c.action = action;
+        c.alertId = id;
+        c.reason = reason.isEmpty() ? tr("from the console") : reason;
+        sendCommand(c);
+    }
+}
+
+void MainWindow::sendCommand(response::AnalystCommand command)
+{
+    if (command.who.isEmpty()) command.who = audit::AuditLog::currentOperator();
+    if (!m_feed) return;
+    pipeline::ConsoleFeed* feed = m_feed;
+    QMetaObject::invokeMethod(
+        feed, [feed, command] { feed->command(command); }, Qt::QueuedConnection);
+}
+
+void MainWindow::onCommandFinished(const response::AnalystCommand& command, const response::CommandResult& result)
+{
+    appendActivity(result.ok ? result.message : tr("%1 refused: %2").arg(command.action, result.message));
+    statusBar()->showMessage(result.message, 5000);
+    emit commandAnswered(command, result);
 }
 
 } // namespace vigil::ui

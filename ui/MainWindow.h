@@ -1,52 +1,91 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/pipeline/ConsoleFeed.h"
+#include "core/risk/Policy.h"
+#include "ui/Severity.h"
+
 #include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
 
 namespace vigil::store {
 class EventStore;
 }
-namespace vigil::pipeline {
-class LiveSession;
-}
 
 class QLabel;
 class QPlainTextEdit;
-class QTableView;
+class QSplitter;
 class QTimer;
 
 namespace vigil::ui {
 
-// The analyst console's frame. The queue, board, map and views arrive with the console issue;
-// until then the window states what Vigil can do and what its store holds.
+class AlertDetailPanel;
+class AlertQueue;
+class RiskBoard;
+class WorldMapWidget;
+
+// The analyst console. It observes the core — which runs on its own thread — through the snapshots
+// a ConsoleFeed publishes (at most ten a second) and sends analyst commands back to it; it never does
+// core work itself. Without a live session it shows what the store holds.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // `store` may be null when it could not be opened; `storeError` then says why.
+    // `store` may be null when it could not be opened; `storeError` then says why. Only used before a
+    // feed is attached (the store belongs to the core thread afterwards).
     explicit MainWindow(const store::EventStore* store, const QString& storeError = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void refreshStoreStatus();
 
-    // Shows a live run: open alerts, an activity log and the ingestion health. The console issue
-    // replaces this with the queue, board and map; the session must outlive the window.
-    void attachLiveSession(pipeline::LiveSession* session, const QString& title);
+    // Shows a live run. `feed` may live on another thread; it must outlive the window's use of it.
+    void attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy);
     void appendActivity(const QString& line);
 
+    // One snapshot from the core (public for tests).
+    void applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnapshot>& snapshot);
+    // Sends a command to the core with who gives it (the OS user and host).
+    void sendCommand(vigil::response::AnalystCommand command);
+
+    AlertQueue* queue() const { return m_queue; }
+    WorldMapWidget* map() const { return m_map; }
+    RiskBoard* riskBoard() const { return m_board; }
+    AlertDetailPanel* detail() const { return m_detail; }
+
+signals:
+    void commandAnswered(const vigil::response::AnalystCommand& command, const vigil::response::CommandResult& result);
+
 private:
-    void refreshAlerts();
+    void buildConsole();
+    void onAlertSelected(const QString& alertId);
+    void onActionRequested(const QString& action, const QStringList& alertIds);
+    void onCommandFinished(const vigil::response::AnalystCommand& command,
+                           const vigil::response::CommandResult& result);
+    void updateStatusBar(const pipeline::ConsoleSnapshot& s);
+    void tick();
 
     const store::EventStore* m_store;
     QString m_storeError;
     QLabel* m_storeLabel;
-    QLabel* m_healthLabel = nullptr;
-    pipeline::LiveSession* m_session = nullptr;
-    class AlertTableModel* m_alerts = nullptr;
-    QTableView* m_alertView = nullptr;
+    QPointer<pipeline::ConsoleFeed> m_feed;
+    risk::Policy m_policy = risk::Policy::defaults();
+    SeverityThresholds m_thresholds;
+    std::shared_ptr<const pipeline::ConsoleSnapshot> m_last;
+    QString m_selectedAlert;
+
+    AlertQueue* m_queue = nullptr;
+    AlertDetailPanel* m_detail = nullptr;
+    RiskBoard* m_board = nullptr;
+    WorldMapWidget* m_map = nullptr;
     QPlainTextEdit* m_activity = nullptr;
-    QTimer* m_alertRefresh = nullptr;
+    QLabel* m_healthLabel = nullptr;
+    QLabel* m_modeLabel = nullptr;
+    QLabel* m_breakerLabel = nullptr;
+    QTimer* m_tick = nullptr;
 };
 
 } // namespace vigil::ui

@@ -16,6 +16,10 @@ LiveSession::LiveSession(LiveSessionSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
 {
+    connect(this, &LiveSession::logLine, this, [this](const QString& line) {
+        m_recentLines.append(line);
+        if (m_recentLines.size() > 200) m_recentLines.removeFirst();
+    });
 }
 
 LiveSession::~LiveSession()

@@ -81,6 +81,8 @@ public:
     response::CommandResult command(const response::AnalystCommand& command);
     response::Outbox* outbox() { return m_outbox.get(); }
     audit::AuditLog* auditLog() { return m_audit.get(); }
+    // The latest log lines (at most 200), for a console that attaches after the session started.
+    const QStringList& recentLogLines() const { return m_recentLines; }
 
 signals:
     // A line for a log: state changes of the poller and the receiver, alerts.
@@ -93,6 +95,7 @@ private:
     void startAutomation(const QUrl& org);
 
     LiveSessionSettings m_settings;
+    QStringList m_recentLines;
     QNetworkAccessManager m_network;
     std::unique_ptr<store::SqliteEventStore> m_store;
     std::unique_ptr<okta::OktaAuthenticator> m_auth;

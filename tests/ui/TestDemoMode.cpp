@@ -2,18 +2,40 @@
 // `vigil --demo`: the simulated tenant and the live pipeline in one process, talking HTTP over
 // loopback, and the window showing what they find. Also the real binary, offscreen, with a screenshot.
 #include "app/DemoMode.h"
+#include "core/pipeline/ConsoleFeed.h"
+#include "core/pipeline/CoreThread.h"
 #include "ui/MainWindow.h"
+#include "ui/console/RiskBoard.h"
+#include "ui/map/WorldMapWidget.h"
 
 #include <QAbstractItemModel>
 #include <QImage>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QScopeGuard>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace vigil;
+
+namespace {
+
+// An alert whose suspension countdown runs, read on the core thread.
+QString pendingAlert(pipeline::CoreThread& core, app::DemoMode& demo)
+{
+    QString id;
+    core.runBlocking([&] {
+        for (const response::AlertResponse& r : demo.session().responses()->responses()) {
+            if (r.state == u"suspension_pending") id = r.alertId;
+        }
+    });
+    return id;
+}
+
+} // namespace
 
 class TestDemoMode : public QObject
 {
@@ -26,28 +48,72 @@ private slots:
         options.speed = 60;
         options.users = 80;
         options.attackEveryMs = 1500;
-        app::DemoMode demo(options);
+        options.autoSuspendDelayMs = 600000;
+        // As the console runs it: the core on its own thread, the window fed with snapshots.
+        pipeline::CoreThread core;
+        std::unique_ptr<app::DemoMode> demo;
+        pipeline::ConsoleFeed* feed = nullptr;
         QString error;
-        QVERIFY2(demo.start(&error), qPrintable(error));
-        ui::MainWindow window(&demo.session().store());
-        window.attachLiveSession(&demo.session(), u"Vigil demo"_qs);
-        connect(&demo, &app::DemoMode::logLine, &window, &ui::MainWindow::appendActivity);
-        window.show();
+        // Whatever happens below, the core's objects die on the core thread.
+        auto teardown = qScopeGuard([&] {
+            core.runBlocking([&] {
+                delete feed;
+                demo.reset();
+            });
+        });
+        core.runBlocking([&] {
+            demo = std::make_unique<app::DemoMode>(options);
+            if (!demo->start(&error)) return;
+            feed = new pipeline::ConsoleFeed(demo->session());
+            connect(demo.get(), &app::DemoMode::logLine, feed, &pipeline::ConsoleFeed::addLogLine);
+        });
+        QVERIFY2(feed, qPrintable(error));
+        QVERIFY(feed->thread() != QThread::currentThread());
+        {
+            ui::MainWindow window(nullptr);
+            window.attachFeed(feed, u"Vigil demo"_qs, risk::Policy::defaults());
+            window.show();
 
-        auto* table = window.findChild<QTableView*>(u"alertTable"_qs);
-        auto* activity = window.findChild<QPlainTextEdit*>(u"activityLog"_qs);
-        auto* health = window.findChild<QLabel*>(u"healthLabel"_qs);
-        QVERIFY(table && activity && health);
-        // Polling and hooks both run: the log says so, and the scripted attacks turn into alerts.
-        QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() >= 2, 45000);
-        QTRY_VERIFY_WITH_TIMEOUT(activity->toPlainText().contains(u"alert opened"), 5000);
-        QVERIFY(activity->toPlainText().contains(u"under attack"));
-        QVERIFY(activity->toPlainText().contains(u"Event Hook verification"));
-        QTRY_VERIFY_WITH_TIMEOUT(health->text().contains(u"live"), 10000);
-        QVERIFY(demo.session().hooks()->counters().eventsStored + demo.session().hooks()->counters().duplicates > 0);
+            auto* table = window.findChild<QTableView*>(u"alertTable"_qs);
+            auto* activity = window.findChild<QPlainTextEdit*>(u"activityLog"_qs);
+            auto* health = window.findChild<QLabel*>(u"healthLabel"_qs);
+            QVERIFY(table && activity && health && window.map() && window.riskBoard());
+            // Polling and hooks both run: the log says so, and the scripted attacks turn into alerts.
+            QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() >= 2, 45000);
+            QTRY_VERIFY_WITH_TIMEOUT(activity->toPlainText().contains(u"alert opened"), 5000);
+            QVERIFY(activity->toPlainText().contains(u"under attack"));
+            QVERIFY(activity->toPlainText().contains(u"Event Hook verification"));
+            QTRY_VERIFY_WITH_TIMEOUT(health->text().contains(u"live"), 10000);
+            // The map and the board fill from the same snapshots.
+            QTRY_VERIFY_WITH_TIMEOUT(window.map()->signInCount() > 20, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.riskBoard()->users().isEmpty(), 10000);
+
+            // A command from the window reaches the engine on the core thread and comes back answered.
+            QSignalSpy answered(&window, &ui::MainWindow::commandAnswered);
+            QString target;
+            QTRY_VERIFY_WITH_TIMEOUT(!(target = pendingAlert(core, *demo)).isEmpty(), 60000);
+            response::AnalystCommand ack;
+            ack.action = u"ack"_qs;
+            ack.alertId = target;
+            ack.reason = u"calling the user"_qs;
+            window.sendCommand(ack);
+            QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 5000);
+            QVERIFY2(answered.first().at(1).value<response::CommandResult>().ok,
+                     qPrintable(answered.first().at(1).value<response::CommandResult>().message));
+            QString state;
+            core.runBlocking([&] { state = demo->session().responses()->response(target)->state; });
+            QCOMPARE(state, u"acknowledged"_qs);
+        }
+        qint64 stored = 0, polled = 0, hooked = 0, duplicates = 0;
+        core.runBlocking([&] {
+            stored = demo->session().store().eventCount();
+            polled = demo->session().poller()->health().eventsStored;
+            hooked = demo->session().hooks()->counters().eventsStored;
+            duplicates = demo->session().hooks()->counters().duplicates;
+        });
+        QVERIFY(hooked + duplicates > 0);
         // No event is stored twice, whichever path brought it.
-        QCOMPARE(demo.session().store().eventCount(),
-                 demo.session().poller()->health().eventsStored + demo.session().hooks()->counters().eventsStored);
+        QCOMPARE(stored, polled + hooked);
     }
 
     void binaryRunsTheDemoAndSavesAScreenshot()
