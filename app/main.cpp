@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
+#include "app/ConsoleLauncher.h"
 #include "app/DemoMode.h"
 #include "core/pipeline/ConsoleFeed.h"
 #include "core/pipeline/CoreThread.h"
@@ -12,6 +13,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QPixmap>
+#include <QScopeGuard>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -136,10 +139,46 @@ int main(int argc, char** argv)
         return rc;
     }
 
-    // The window starts even when the store cannot be opened: it says why instead of vanishing.
+    // With saved connection settings the console connects to the org, the core on its own thread.
+    QSettings saved;
+    const vigil::secrets::ConnectionSettings connection = vigil::secrets::ConnectionSettings::load(saved);
     QString error;
-    std::unique_ptr<vigil::store::SqliteEventStore> store;
     const QString dir = vigil::store::resolveDataDir(parser.value(dataDir), &error);
+    if (!connection.orgUrl.isEmpty() && !dir.isEmpty()) {
+        std::optional<vigil::pipeline::LiveSessionSettings> live =
+            vigil::app::ConsoleLauncher::liveSettings(connection, dir, &error);
+        if (live) {
+            vigil::pipeline::CoreThread core;
+            std::unique_ptr<vigil::pipeline::LiveSession> session;
+            vigil::pipeline::ConsoleFeed* feed = nullptr;
+            core.runBlocking([&] {
+                session = std::make_unique<vigil::pipeline::LiveSession>(*live);
+                if (!session->start(&error)) return;
+                feed = new vigil::pipeline::ConsoleFeed(*session);
+            });
+            auto teardown = qScopeGuard([&] {
+                core.runBlocking([&] {
+                    delete feed;
+                    session.reset();
+                });
+            });
+            if (feed) {
+                vigil::ui::MainWindow window(nullptr);
+                window.attachFeed(feed, QCoreApplication::translate("main", "Vigil — %1").arg(connection.tenant()),
+                                  live->policy);
+                window.show();
+                scheduleScreenshot(window);
+                return app.exec();
+            }
+        }
+        std::fputs(
+            qPrintable(
+                QCoreApplication::translate("main", "vigil: cannot connect to %1: %2\n").arg(connection.orgUrl, error)),
+            stderr);
+    }
+
+    // The window starts even when the store cannot be opened: it says why instead of vanishing.
+    std::unique_ptr<vigil::store::SqliteEventStore> store;
     if (!dir.isEmpty()) {
         store = std::make_unique<vigil::store::SqliteEventStore>(
             QDir(dir).filePath(vigil::store::SqliteEventStore::defaultFileName()));

@@ -7,6 +7,7 @@
 #include "ui/console/AlertQueue.h"
 #include "ui/console/RiskBoard.h"
 #include "ui/map/WorldMapWidget.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QDateTime>
 #include <QDockWidget>
@@ -14,8 +15,11 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
@@ -40,6 +44,7 @@ MainWindow::MainWindow(const store::EventStore* store, const QString& storeError
     m_storeLabel->setObjectName(QStringLiteral("storeStatusLabel"));
     statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->showMessage(tr("No Okta tenant connected"));
+    buildMenus();
     refreshStoreStatus();
     resize(1400, 860);
 }
@@ -59,6 +64,28 @@ void MainWindow::refreshStoreStatus()
     m_storeLabel->setText(
         tr("Store %1 events · %2")
             .arg(locale.toString(m_store->eventCount()), locale.formattedDataSize(m_store->sizeOnDisk())));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&Vigil"));
+    QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+}
+
+void MainWindow::openSettings()
+{
+    QSettings settings;
+    secrets::SecretStore secrets;
+    SettingsDialog dialog(settings, secrets, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        statusBar()->showMessage(
+            tr("Settings saved. Restart Vigil to connect with them; secrets are in the system keychain."), 15000);
+    }
 }
 
 void MainWindow::buildConsole()

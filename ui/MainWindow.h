@@ -61,6 +61,8 @@ signals:
 
 private:
     void buildConsole();
+    void buildMenus();
+    void openSettings();
     void onAlertSelected(const QString& alertId);
     void onActionRequested(const QString& action, const QStringList& alertIds);
     void onCommandFinished(const vigil::response::AnalystCommand& command,
