@@ -7,12 +7,14 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QGlyphRun>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QRawFont>
 #include <QRegion>
 #include <QSet>
 #include <QTimer>
@@ -29,6 +31,7 @@ namespace {
 constexpr int kTileSize = 256;         // device pixels
 constexpr double kCellPixels = 36;     // clustering grid cell on screen: markers closer than this merge
 constexpr double kMergeFraction = 0.5; // neighbouring cells whose markers are closer than this many cells merge
+constexpr double kMarkerOverlap = 3;   // pixels two neighbouring markers may overlap before they merge
 constexpr double kZoomStep = 0.25;     // log2 of the zoom change per level: four wheel notches double the scale
 
 // The default view: every inhabited latitude, without the empty Southern Ocean and Antarctica (still reachable by
@@ -353,8 +356,9 @@ const std::vector<WorldMapWidget::DisplayCluster>& WorldMapWidget::displayCluste
     const QList<SignInIndex::Cluster> raw = m_index.clusters(level, view.adjusted(-cell, -cell, cell, cell));
 
     // Grid clustering splits a group that straddles a cell edge into two overlapping markers. Merge a cell into a
-    // neighbour whose marker is within half a cell, biggest first, so a city stays one marker wherever the grid
-    // lines fall. Only the clusters in view take part, so this costs O(markers on screen), not O(sign-ins).
+    // neighbouring one whose marker is within half a cell or would overlap it, biggest first, so a city stays one
+    // marker wherever the grid lines fall and markers do not pile up on each other. Only the clusters in view take
+    // part, so this costs O(markers on screen), not O(sign-ins).
     QHash<quint64, qsizetype> byKey;
     byKey.reserve(raw.size());
     std::vector<qsizetype> order(std::size_t(raw.size()));
@@ -365,7 +369,10 @@ const std::vector<WorldMapWidget::DisplayCluster>& WorldMapWidget::displayCluste
     std::sort(order.begin(), order.end(), [&raw](qsizetype a, qsizetype b) {
         return raw.at(a).count != raw.at(b).count ? raw.at(a).count > raw.at(b).count : raw.at(a).key < raw.at(b).key;
     });
-    const double mergeDistance = kMergeFraction * cell; // world units
+    const double px = scale();
+    const auto radiusOf = [](int count, SeverityBand worst) {
+        return count == 1 ? markerSize(worst) / 2 : clusterRadius(count);
+    };
     std::vector<bool> absorbed(std::size_t(raw.size()), false);
     const QRectF widgetRect = rect();
     for (const qsizetype seed : order) {
@@ -385,7 +392,9 @@ const std::vector<WorldMapWidget::DisplayCluster>& WorldMapWidget::displayCluste
                 if (j < 0 || absorbed[std::size_t(j)]) continue;
                 const SignInIndex::Cluster& n = raw.at(j);
                 const QPointF delta = n.world - c.world;
-                if (std::hypot(delta.x(), delta.y()) > mergeDistance) continue;
+                const double reach = std::max(kMergeFraction * cell * px,
+                                              radiusOf(c.count, c.worst) + radiusOf(n.count, n.worst) - kMarkerOverlap);
+                if (std::hypot(delta.x(), delta.y()) * px > reach) continue;
                 absorbed[std::size_t(j)] = true;
                 d.keys.push_back(n.key);
                 sum += n.world * n.count;
@@ -394,7 +403,7 @@ const std::vector<WorldMapWidget::DisplayCluster>& WorldMapWidget::displayCluste
             }
         }
         d.pos = toWidget(sum / d.count);
-        d.radius = d.count == 1 ? markerSize(d.worst) / 2 : clusterRadius(d.count);
+        d.radius = radiusOf(d.count, d.worst);
         if (widgetRect.adjusted(-d.radius, -d.radius, d.radius, d.radius).contains(d.pos))
             m_display.push_back(std::move(d));
     }
@@ -723,7 +732,6 @@ void WorldMapWidget::invalidateLook()
     updateColors();
     invalidateTiles();
     m_sprites.clear();
-    m_countTexts.clear();
     update();
 }
 
@@ -735,8 +743,10 @@ quint64 WorldMapWidget::tileKey(int zoom, int column, int row)
 const QImage& WorldMapWidget::renderTile(int column, int row)
 {
     const double dpr = devicePixelRatioF();
-    QImage image(kTileSize, kTileSize, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::transparent);
+    // Opaque (the space around the globe in the window colour): an opaque tile is copied to the screen, not
+    // alpha-blended, which was most of a frame's cost.
+    QImage image(kTileSize, kTileSize, QImage::Format_RGB32);
+    image.fill(m_colors.outside);
     {
         QPainter p(&image);
         QTransform t;
@@ -924,18 +934,6 @@ QString WorldMapWidget::countLabel(int count) const
     return tr("%1k").arg(locale.toString(count / 1000));
 }
 
-const QStaticText& WorldMapWidget::countText(const QString& label)
-{
-    auto it = m_countTexts.find(label);
-    if (it == m_countTexts.end()) {
-        QStaticText text(label);
-        text.setTextFormat(Qt::PlainText);
-        text.setPerformanceHint(QStaticText::AggressiveCaching);
-        it = m_countTexts.insert(label, text);
-    }
-    return *it;
-}
-
 void WorldMapWidget::paintClusters(QPainter& painter)
 {
     const std::vector<DisplayCluster>& display = displayClusters();
@@ -943,18 +941,32 @@ void WorldMapWidget::paintClusters(QPainter& painter)
     QFont countFont = font();
     countFont.setPointSizeF(countFont.pointSizeF() * 0.82);
     countFont.setBold(true);
-    painter.setFont(countFont);
+    // Counts change with every live batch, so they are drawn as glyph runs: a character-map lookup per label,
+    // with no text layout and no cache of one laid-out text per count ever seen (which grew without bound).
+    const QRawFont raw = QRawFont::fromFont(countFont);
+    const qreal baselineOffset = (raw.ascent() - raw.descent()) / 2;
+    painter.setPen(Severity::textOn(SeverityBand::None, m_colors.dark));
+    QList<QPointF> positions;
     for (const DisplayCluster& d : display) {
         const bool cluster = d.count > 1;
         const int radiusHalfPixels = int(std::lround(d.radius * 2));
         const QPixmap& sprite = markerSprite(d.worst, radiusHalfPixels, cluster);
         const QSizeF size = sprite.deviceIndependentSize();
         painter.drawPixmap(d.pos - QPointF(size.width() / 2, size.height() / 2), sprite);
-        if (!cluster) continue;
-        const QStaticText& text = countText(countLabel(d.count));
-        const QSizeF textSize = text.size();
-        painter.setPen(Severity::textOn(SeverityBand::None, m_colors.dark));
-        painter.drawStaticText(d.pos - QPointF(textSize.width() / 2, textSize.height() / 2), text);
+        if (!cluster || !raw.isValid()) continue;
+        const QList<quint32> glyphs = raw.glyphIndexesForString(countLabel(d.count));
+        const QList<QPointF> advances = raw.advancesForGlyphIndexes(glyphs);
+        positions.resize(glyphs.size());
+        qreal x = 0;
+        for (qsizetype i = 0; i < glyphs.size(); ++i) {
+            positions[i] = QPointF(x, 0);
+            x += advances.at(i).x();
+        }
+        QGlyphRun run;
+        run.setRawFont(raw);
+        run.setGlyphIndexes(glyphs);
+        run.setPositions(positions);
+        painter.drawGlyphRun(QPointF(d.pos.x() - x / 2, d.pos.y() + baselineOffset), run);
     }
 }
 
@@ -1104,9 +1116,11 @@ void WorldMapWidget::paintArcLabels(QPainter& painter)
                 {{toWidget(first.first()), arc.fromLabel}, {toWidget(last.last()), arc.toLabel}}};
             for (const auto& [point, name] : ends) {
                 if (name.isEmpty()) continue;
-                // Below the end, clear of a cluster marker sitting on it.
+                // Below the end, clear of the marker there and of the highlight ring around it.
+                const DisplayCluster* under = clusterAt(point);
+                const qreal clearance = std::max<qreal>(16, under ? under->radius + 5 + 4 : 0);
                 QRectF endBox = metrics.boundingRect(name).adjusted(-4, -1, 4, 1);
-                endBox.moveCenter(point + QPointF(0, 16 + endBox.height() / 2));
+                endBox.moveCenter(point + QPointF(0, clearance + endBox.height() / 2));
                 if (endBox.right() > bounds.right()) endBox.moveRight(bounds.right() - 2);
                 if (endBox.left() < bounds.left()) endBox.moveLeft(bounds.left() + 2);
                 if (std::any_of(taken.cbegin(), taken.cend(), [&](const QRectF& r) { return r.intersects(endBox); }))

@@ -9,7 +9,6 @@
 #include <QHash>
 #include <QImage>
 #include <QPixmap>
-#include <QStaticText>
 #include <QWidget>
 
 #include <memory>
@@ -165,7 +164,6 @@ private:
     void paintHighlight(QPainter& painter);
     void paintOverlays(QPainter& painter);
     const QPixmap& markerSprite(SeverityBand band, int radiusHalfPixels, bool cluster);
-    const QStaticText& countText(const QString& label);
     QString countLabel(int count) const;
     QString arcLabel(const MapArc& arc) const;
 
@@ -195,7 +193,6 @@ private:
     bool m_interactive = false;  // zooming or dragging: rasterise tiles within a per-frame budget
     bool m_prefetchQueued = false;
     QHash<quint32, QPixmap> m_sprites;
-    QHash<QString, QStaticText> m_countTexts;
     QList<QPair<QRectF, qsizetype>> m_arcLabelRects; // as last painted, for tooltips
     QList<QRectF> m_labelRects;                      // every arc label painted, so place labels avoid them
 
