@@ -121,6 +121,114 @@ std::optional<double> asDouble(dom::element v)
     }
 }
 
+// Okta writes debugData.behaviors and debugData.risk as Java-map strings that repeat from event to
+// event: a handful of distinct ones ("{New Geo-Location=NEGATIVE, New Device=NEGATIVE, …}") carry an
+// org's traffic. Parsing one took ~8% of the parser's time; a hash and a comparison take a tenth of
+// that. Direct-mapped and bounded: a flood of distinct strings costs a parse each, as before, and at
+// most Slots short strings of memory.
+template <typename Value, size_t Slots> class TextMemo
+{
+    static_assert((Slots & (Slots - 1)) == 0, "Slots must be a power of two");
+
+public:
+    // The value for `text`, made with `make(text)` unless the same text was seen last in its slot.
+    template <typename Make> const Value& get(std::string_view text, Make&& make)
+    {
+        if (text.size() > kMaxText) {
+            m_uncached = make(text);
+            return m_uncached;
+        }
+        const quint64 h = hashOf(text);
+        Slot& slot = m_slots[h & (Slots - 1)];
+        if (!slot.used || slot.hash != h || std::string_view(slot.text) != text) {
+            slot.value = make(text);
+            slot.text.assign(text);
+            slot.hash = h;
+            slot.used = true;
+        }
+        return slot.value;
+    }
+
+private:
+    static constexpr size_t kMaxText = 512;
+
+    // Eight bytes at a time; collisions only cost a comparison, so the mixing can be light.
+    static quint64 hashOf(std::string_view text)
+    {
+        quint64 h = 0x9e3779b97f4a7c15ull ^ text.size();
+        size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            quint64 w;
+            std::memcpy(&w, text.data() + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdull;
+            h ^= h >> 32;
+        }
+        for (; i < text.size(); ++i)
+            h = (h ^ quint8(text[i])) * 0x100000001b3ull;
+        return h ^ (h >> 29);
+    }
+
+    struct Slot
+    {
+        quint64 hash = 0;
+        std::string text;
+        Value value{};
+        bool used = false;
+    };
+    std::array<Slot, Slots> m_slots;
+    Value m_uncached{};
+};
+
+// What debugData.behaviors adds to an event: the behaviours evaluated and those that were positive.
+struct BehaviorBits
+{
+    bool valid = false;
+    quint16 evaluated = 0;
+    quint16 positive = 0;
+};
+
+BehaviorBits behaviorBits(std::string_view text)
+{
+    BehaviorBits bits;
+    debugdata::BehaviorList behaviors;
+    if (!debugdata::parseBehaviors(text, behaviors)) return bits;
+    bits.valid = true;
+    // The same bits debugdata::applyBehaviors() sets.
+    EventBuilder probe;
+    debugdata::applyBehaviors(behaviors, probe);
+    const LogEvent e = probe.take();
+    bits.evaluated = e.behaviorsEvaluated();
+    bits.positive = e.behaviorsPositive();
+    return bits;
+}
+
+// debugData.risk as offsets into its text, so that a remembered parse applies to the same text again.
+struct RiskParts
+{
+    bool valid = false;
+    OktaRiskLevel level = OktaRiskLevel::None;
+    quint32 reasonsOffset = 0, reasonsSize = 0;
+    quint32 detectionOffset = 0, detectionSize = 0;
+};
+
+RiskParts riskParts(std::string_view text)
+{
+    RiskParts parts;
+    debugdata::RiskValue risk;
+    if (!debugdata::parseRisk(text, risk)) return parts;
+    parts.valid = true;
+    parts.level = riskLevelFromName(risk.level);
+    // parseRisk() returns views into `text` (or empty ones).
+    const auto offsetOf = [&text](std::string_view part) {
+        return part.empty() ? quint32(0) : quint32(part.data() - text.data());
+    };
+    parts.reasonsOffset = offsetOf(risk.reasons);
+    parts.reasonsSize = quint32(risk.reasons.size());
+    parts.detectionOffset = offsetOf(risk.detectionName);
+    parts.detectionSize = quint32(risk.detectionName.size());
+    return parts;
+}
+
 } // namespace
 
 class EventParser::Impl
@@ -136,6 +244,9 @@ public:
     std::array<std::string, 4> numberText;
     size_t numberSlot = 0;
     std::array<std::string, 4> targetText; // non-string target fields, one slot per field
+    const QByteArray* owner = nullptr;     // see EventParser::setSourceBuffer()
+    TextMemo<BehaviorBits, 64> behaviorMemo;
+    TextMemo<RiskParts, 32> riskMemo;
 
     // Text of a value the way a person would read it: strings as they are, numbers and booleans as
     // written, null as empty, arrays and objects as compact JSON. Okta documents strings, but
@@ -217,25 +328,39 @@ public:
     void parseClient(dom::object o)
     {
         for (dom::key_value_pair f : o) {
-            if (keyIs(f.key, "ipaddress")) {
-                builder.set(Str::ClientIp, withoutNullString(text(f.value)));
-            } else if (keyIs(f.key, "useragent")) {
-                if (!f.value.is_object()) continue;
-                for (dom::key_value_pair u : asObject(f.value)) {
-                    if (keyIs(u.key, "rawuseragent")) {
-                        set(Str::UserAgentRaw, u.value);
-                    } else if (keyIs(u.key, "os")) {
-                        set(Str::UserAgentOs, u.value);
-                    } else if (keyIs(u.key, "browser")) {
-                        set(Str::UserAgentBrowser, u.value);
-                    }
+            const std::string_view k = f.key;
+            switch (k.size()) {
+            case 4:
+                if (sameLetters(k, "zone")) builder.set(Str::ClientZone, withoutNullString(text(f.value)));
+                break;
+            case 6:
+                if (sameLetters(k, "device")) set(Str::ClientDevice, f.value);
+                break;
+            case 9:
+                if (sameLetters(k, "ipaddress")) {
+                    builder.set(Str::ClientIp, withoutNullString(text(f.value)));
+                } else if (sameLetters(k, "useragent") && f.value.is_object()) {
+                    parseUserAgent(asObject(f.value));
                 }
-            } else if (keyIs(f.key, "device")) {
-                set(Str::ClientDevice, f.value);
-            } else if (keyIs(f.key, "zone")) {
-                builder.set(Str::ClientZone, withoutNullString(text(f.value)));
-            } else if (keyIs(f.key, "geographicalcontext") && f.value.is_object()) {
-                parseGeo(asObject(f.value));
+                break;
+            case 19:
+                if (sameLetters(k, "geographicalcontext") && f.value.is_object()) parseGeo(asObject(f.value));
+                break;
+            default:
+                break;
+            }
+        }
+    }
+
+    void parseUserAgent(dom::object o)
+    {
+        for (dom::key_value_pair u : o) {
+            if (keyIs(u.key, "rawuseragent")) {
+                set(Str::UserAgentRaw, u.value);
+            } else if (keyIs(u.key, "os")) {
+                set(Str::UserAgentOs, u.value);
+            } else if (keyIs(u.key, "browser")) {
+                set(Str::UserAgentBrowser, u.value);
             }
         }
     }
@@ -254,21 +379,33 @@ public:
     void parseAuthenticationContext(dom::object o)
     {
         for (dom::key_value_pair f : o) {
-            if (keyIs(f.key, "externalsessionid")) {
-                set(Str::ExternalSessionId, f.value);
-            } else if (keyIs(f.key, "rootsessionid")) {
-                set(Str::RootSessionId, f.value);
-            } else if (keyIs(f.key, "credentialtype")) {
-                set(Str::CredentialType, f.value);
-            } else if (keyIs(f.key, "credentialprovider")) {
-                set(Str::CredentialProvider, f.value);
-            } else if (keyIs(f.key, "authenticationprovider")) {
-                set(Str::AuthenticationProvider, f.value);
-            } else if (keyIs(f.key, "interface")) {
-                set(Str::Interface, f.value);
-            } else if (keyIs(f.key, "authenticationstep")) {
-                const auto step = asDouble(f.value);
-                if (step && *step >= 0 && *step <= 1000) builder.setAuthenticationStep(int(*step));
+            const std::string_view k = f.key;
+            switch (k.size()) {
+            case 9:
+                if (sameLetters(k, "interface")) set(Str::Interface, f.value);
+                break;
+            case 13:
+                if (sameLetters(k, "rootsessionid")) set(Str::RootSessionId, f.value);
+                break;
+            case 14:
+                if (sameLetters(k, "credentialtype")) set(Str::CredentialType, f.value);
+                break;
+            case 17:
+                if (sameLetters(k, "externalsessionid")) set(Str::ExternalSessionId, f.value);
+                break;
+            case 18:
+                if (sameLetters(k, "credentialprovider")) {
+                    set(Str::CredentialProvider, f.value);
+                } else if (sameLetters(k, "authenticationstep")) {
+                    const auto step = asDouble(f.value);
+                    if (step && *step >= 0 && *step <= 1000) builder.setAuthenticationStep(int(*step));
+                }
+                break;
+            case 22:
+                if (sameLetters(k, "authenticationprovider")) set(Str::AuthenticationProvider, f.value);
+                break;
+            default:
+                break;
             }
         }
     }
@@ -334,33 +471,50 @@ public:
     void parseSecurityContext(dom::object o)
     {
         for (dom::key_value_pair f : o) {
+            const std::string_view k = f.key;
             const dom::element v = f.value;
-            if (keyIs(f.key, "asnumber")) {
-                if (isNumber(v.type())) {
-                    // AS numbers are 32-bit; anything else is not an AS number (and would overflow the cast).
-                    const double asn = *asDouble(v);
-                    if (asn >= 0 && asn <= 4294967295.0) builder.setAsNumber(qint64(asn));
-                } else if (v.is_string()) {
-                    const std::string_view s = v.get_string().value_unsafe();
-                    qint64 asn = 0;
-                    const auto r = std::from_chars(s.data(), s.data() + s.size(), asn);
-                    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) builder.setAsNumber(asn);
-                }
-            } else if (keyIs(f.key, "asorg")) {
-                set(Str::AsOrg, v);
-            } else if (keyIs(f.key, "isp")) {
-                set(Str::Isp, v);
-            } else if (keyIs(f.key, "domain")) {
-                set(Str::Domain, v);
-            } else if (keyIs(f.key, "isproxy")) {
-                if (!v.is_null()) builder.setIsProxy(truthy(v));
-            } else if (keyIs(f.key, "risk") && v.is_object()) {
-                parseStructuredRisk(asObject(v));
-            } else if (keyIs(f.key, "userbehaviors") && v.is_array()) {
-                parseUserBehaviors(asArray(v));
-            } else if (keyIs(f.key, "ipdetails") && v.is_object()) {
-                parseIpDetails(asObject(v));
+            switch (k.size()) {
+            case 3:
+                if (sameLetters(k, "isp")) set(Str::Isp, v);
+                break;
+            case 4:
+                if (sameLetters(k, "risk") && v.is_object()) parseStructuredRisk(asObject(v));
+                break;
+            case 5:
+                if (sameLetters(k, "asorg")) set(Str::AsOrg, v);
+                break;
+            case 6:
+                if (sameLetters(k, "domain")) set(Str::Domain, v);
+                break;
+            case 7:
+                if (sameLetters(k, "isproxy") && !v.is_null()) builder.setIsProxy(truthy(v));
+                break;
+            case 8:
+                if (sameLetters(k, "asnumber")) parseAsNumber(v);
+                break;
+            case 9:
+                if (sameLetters(k, "ipdetails") && v.is_object()) parseIpDetails(asObject(v));
+                break;
+            case 13:
+                if (sameLetters(k, "userbehaviors") && v.is_array()) parseUserBehaviors(asArray(v));
+                break;
+            default:
+                break;
             }
+        }
+    }
+
+    void parseAsNumber(dom::element v)
+    {
+        if (isNumber(v.type())) {
+            // AS numbers are 32-bit; anything else is not an AS number (and would overflow the cast).
+            const double asn = *asDouble(v);
+            if (asn >= 0 && asn <= 4294967295.0) builder.setAsNumber(qint64(asn));
+        } else if (v.is_string()) {
+            const std::string_view s = v.get_string().value_unsafe();
+            qint64 asn = 0;
+            const auto r = std::from_chars(s.data(), s.data() + s.size(), asn);
+            if (r.ec == std::errc() && r.ptr == s.data() + s.size()) builder.setAsNumber(asn);
         }
     }
 
@@ -383,41 +537,79 @@ public:
         }
     }
 
+    void parseDebugRisk(dom::element v)
+    {
+        if (v.is_object()) {
+            parseStructuredRisk(asObject(v));
+            return;
+        }
+        const std::string_view t = text(v);
+        const RiskParts& parts = riskMemo.get(t, riskParts);
+        if (!parts.valid) return;
+        // What debugdata::applyRisk() does with the parsed value.
+        const std::string_view reasons = t.substr(parts.reasonsOffset, parts.reasonsSize);
+        const std::string_view detectionName = t.substr(parts.detectionOffset, parts.detectionSize);
+        builder.raiseRiskLevel(parts.level);
+        if (!reasons.empty()) builder.append(Str::RiskReasons, reasons, ", ");
+        if (!detectionName.empty() && !builder.has(Str::RiskDetectionName)) {
+            builder.set(Str::RiskDetectionName, detectionName);
+        }
+    }
+
     void parseDebugData(dom::object o)
     {
+        // A dozen known keys among many others: dispatch on the length, then compare one or two.
         for (dom::key_value_pair f : o) {
+            const std::string_view k = f.key;
             const dom::element v = f.value;
-            if (keyIs(f.key, "behaviors")) {
-                debugdata::BehaviorList behaviors;
-                if (debugdata::parseBehaviors(text(v), behaviors)) debugdata::applyBehaviors(behaviors, builder);
-            } else if (keyIs(f.key, "risk")) {
-                if (v.is_object()) {
-                    parseStructuredRisk(asObject(v));
-                    continue;
+            switch (k.size()) {
+            case 3:
+                if (sameLetters(k, "url") && !builder.has(Str::RequestUri)) set(Str::RequestUri, v);
+                break;
+            case 4:
+                if (sameLetters(k, "risk")) parseDebugRisk(v);
+                break;
+            case 6:
+                if (sameLetters(k, "dthash")) {
+                    set(Str::DtHash, v);
+                } else if (sameLetters(k, "factor")) {
+                    set(Str::Factor, v);
                 }
-                debugdata::RiskValue risk;
-                if (debugdata::parseRisk(text(v), risk)) debugdata::applyRisk(risk, builder);
-            } else if (keyIs(f.key, "threatsuspected")) {
-                builder.setThreatSuspected(truthy(v));
-            } else if (keyIs(f.key, "devicefingerprint")) {
-                set(Str::DeviceFingerprint, v);
-            } else if (keyIs(f.key, "dthash")) {
-                set(Str::DtHash, v);
-            } else if (keyIs(f.key, "requesturi")) {
-                set(Str::RequestUri, v);
-            } else if (keyIs(f.key, "url")) {
-                if (!builder.has(Str::RequestUri)) set(Str::RequestUri, v);
-            } else if (keyIs(f.key, "tunnels")) {
-                const std::string_view t = text(v);
-                if (!t.empty() && t != "[]") builder.append(Str::Tunnels, t, ", ");
-            } else if (keyIs(f.key, "threatdetections")) {
-                set(Str::ThreatDetections, v);
-            } else if (keyIs(f.key, "loginresult")) {
-                set(Str::LoginResult, v);
-            } else if (keyIs(f.key, "factor")) {
-                set(Str::Factor, v);
-            } else if (keyIs(f.key, "logonlysecuritydata") && v.is_string()) {
-                parseLogOnlySecurityData(v.get_string().value_unsafe());
+                break;
+            case 7:
+                if (sameLetters(k, "tunnels")) {
+                    const std::string_view t = text(v);
+                    if (!t.empty() && t != "[]") builder.append(Str::Tunnels, t, ", ");
+                }
+                break;
+            case 9:
+                if (sameLetters(k, "behaviors")) {
+                    const BehaviorBits& bits = behaviorMemo.get(text(v), behaviorBits);
+                    if (bits.valid) builder.addBehaviors(bits.evaluated, bits.positive);
+                }
+                break;
+            case 10:
+                if (sameLetters(k, "requesturi")) set(Str::RequestUri, v);
+                break;
+            case 11:
+                if (sameLetters(k, "loginresult")) set(Str::LoginResult, v);
+                break;
+            case 15:
+                if (sameLetters(k, "threatsuspected")) builder.setThreatSuspected(truthy(v));
+                break;
+            case 16:
+                if (sameLetters(k, "threatdetections")) set(Str::ThreatDetections, v);
+                break;
+            case 17:
+                if (sameLetters(k, "devicefingerprint")) set(Str::DeviceFingerprint, v);
+                break;
+            case 19:
+                if (sameLetters(k, "logonlysecuritydata") && v.is_string()) {
+                    parseLogOnlySecurityData(v.get_string().value_unsafe());
+                }
+                break;
+            default:
+                break;
             }
         }
     }
@@ -598,7 +790,7 @@ public:
 
     bool parse(std::string_view json, LogEvent& out, ParseError& error)
     {
-        builder.begin(json);
+        builder.begin(json, owner);
         dom::element doc;
         if (const simdjson::error_code err = parser.parse(json.data(), json.size(), false).get(doc)) {
             error = {
@@ -664,7 +856,7 @@ public:
                 ++after;
             if (after < size && data[after] != '\n') break;
             if (std::memchr(json.data(), '\n', json.size())) break;
-            builder.begin(json);
+            builder.begin(json, owner);
             const bool ok = extract(doc, event, error);
             sink(current, json, ok, event, error);
             resume = after < size ? after + 1 : size;
@@ -688,6 +880,11 @@ EventParser::EventParser()
 }
 
 EventParser::~EventParser() = default;
+
+void EventParser::setSourceBuffer(const QByteArray* buffer)
+{
+    d->owner = buffer;
+}
 
 size_t EventParser::requiredPadding()
 {

@@ -62,6 +62,10 @@ public:
     // that position. `data` must stay readable for requiredPadding() bytes past `size`.
     size_t parseLines(const char* data, size_t from, size_t size, qint64& line, const RecordSink& sink);
 
+    // While set, an event whose JSON lies inside `*buffer` keeps a shared reference to it instead of a
+    // copy of its raw JSON (LogEvent::rawJson() is then a slice of it). nullptr turns this off.
+    void setSourceBuffer(const QByteArray* buffer);
+
     static size_t requiredPadding();
 
 private:

@@ -60,7 +60,7 @@ bool InputReader::readFile(const QString& path, QString* error)
             if (error) *error = tr("cannot read %1: %2").arg(path, file.errorString());
             return false;
         }
-        readPadded(path, buffer.constData(), size_t(size), size_t(buffer.size()));
+        readPadded(path, buffer, size_t(size));
         return true;
     }
     readBuffer(path, file.readAll());
@@ -82,17 +82,31 @@ void InputReader::readBuffer(const QString& sourceName, QByteArrayView data)
 {
     QByteArray buffer(data.size() + qsizetype(EventParser::requiredPadding()), '\0');
     std::memcpy(buffer.data(), data.data(), size_t(data.size()));
-    readPadded(sourceName, buffer.constData(), size_t(data.size()), size_t(buffer.size()));
+    readPadded(sourceName, buffer, size_t(data.size()));
 }
 
 void InputReader::readPaddedBuffer(const QString& sourceName, const QByteArray& buffer, qsizetype size)
 {
     Q_ASSERT(buffer.size() >= size + qsizetype(EventParser::requiredPadding()));
-    readPadded(sourceName, buffer.constData(), size_t(size), size_t(buffer.size()));
+    readPadded(sourceName, buffer, size_t(size));
 }
 
-void InputReader::readPadded(const QString& sourceName, const char* data, size_t size, size_t capacity)
+void InputReader::readPadded(const QString& sourceName, const QByteArray& buffer, size_t size)
 {
+    // Events keep a slice of `buffer` (shared, not copied) as their raw JSON.
+    const char* data = buffer.constData();
+    const auto capacity = size_t(buffer.size());
+    m_parser.setSourceBuffer(&buffer);
+    m_owner = &buffer;
+    struct Reset
+    {
+        InputReader* reader;
+        ~Reset()
+        {
+            reader->m_parser.setSourceBuffer(nullptr);
+            reader->m_owner = nullptr;
+        }
+    } reset{this};
     if (detectForm(data, size, capacity) == Form::Lines) {
         readLines(sourceName, data, size, capacity);
         return;
@@ -274,6 +288,7 @@ void InputReader::handleRecord(const QString& sourceName,
         && json.find("\"data\"") != std::string_view::npos) {
         const ReadCounts before = m_counts;
         InputReader nested(m_onEvent, m_onReject);
+        nested.m_parser.setSourceBuffer(m_owner);
         nested.m_expandHookPayloads = false;
         nested.m_lineBase = m_lineBase + line - 1;
         QString nestedError;

@@ -62,7 +62,8 @@ private:
         HookPayload,
         SingleObject
     };
-    void readPadded(const QString& sourceName, const char* data, size_t size, size_t capacity);
+    // `buffer` holds `size` bytes of input followed by EventParser::requiredPadding() more.
+    void readPadded(const QString& sourceName, const QByteArray& buffer, size_t size);
     Form detectForm(const char* data, size_t size, size_t capacity);
     void readLines(const QString& sourceName, const char* data, size_t size, size_t capacity);
     // Reads lines from `pos` (a line start) one parse each; returns where it stopped. `line` counts them.
@@ -82,6 +83,7 @@ private:
     void reject(const QString& sourceName, qint64 line, RejectReason reason, const QString& detail);
 
     EventParser m_parser;
+    const QByteArray* m_owner = nullptr; // the buffer being read, while readPadded() runs
     EventSink m_onEvent;
     RejectSink m_onReject;
     ReadCounts m_counts;

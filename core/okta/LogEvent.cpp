@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <functional>
 #include <string>
 
 namespace vigil::okta {
@@ -46,6 +45,14 @@ QStringList LogEvent::riskReasons() const
 void LogEvent::releaseRawJson()
 {
     if (m_rawSize == 0) return;
+    if (!m_rawOwner.isNull()) {
+        // The fields are already apart from the raw JSON: drop the reference and the spare capacity.
+        m_rawOwner = QByteArray();
+        m_rawOffset = 0;
+        m_rawSize = 0;
+        m_text.squeeze();
+        return;
+    }
     // Rebuild the buffer from the spans alone; targets and the ip chain are spans too.
     QByteArray compact;
     auto move = [&](Span& s) {
@@ -75,16 +82,33 @@ LogEvent::TargetView LogEvent::target(qsizetype i) const
 
 EventBuilder::EventBuilder() = default;
 
-void EventBuilder::begin(std::string_view json)
+void EventBuilder::begin(std::string_view json, const QByteArray* owner)
 {
     // take() leaves a fresh event behind; only an abandoned one (a rejected record) needs clearing.
     if (m_dirty) m_event = LogEvent();
     m_dirty = true;
+    m_used = 0;
+    // capacity() is 0 for QByteArray::fromRawData(), which does not own (or keep alive) its bytes.
+    if (owner && owner->capacity() > 0 && !json.empty()) {
+        const auto first = reinterpret_cast<quintptr>(owner->constData());
+        const auto at = reinterpret_cast<quintptr>(json.data());
+        if (at >= first && at - first <= quintptr(owner->size())
+            && json.size() <= quintptr(owner->size()) - (at - first)) {
+            m_event.m_rawOwner = *owner;
+            m_event.m_rawOffset = qsizetype(at - first);
+            m_event.m_rawSize = qsizetype(json.size());
+            m_source = nullptr;
+            m_sourceSize = 0;
+            // Field values are a third of an Okta event's JSON or less (keys, punctuation and skipped
+            // fields are not kept).
+            reserveText(qsizetype(json.size()) / 2 + 256);
+            return;
+        }
+    }
     m_source = json.data();
     m_sourceSize = json.size();
     // The strings a parser copies are well under half of the JSON (keys and punctuation are not kept):
     // one and a half times its size rarely reallocates and keeps the event close to its real size.
-    m_used = 0;
     reserveText(qsizetype(json.size()) * 3 / 2 + 256);
     std::memcpy(m_buffer, json.data(), json.size());
     m_used = qsizetype(json.size());
@@ -98,29 +122,7 @@ void EventBuilder::reserveText(qsizetype bytes)
     if (bytes <= m_event.m_text.size()) return;
     m_event.m_text.resize(std::max(bytes, m_event.m_text.size() + m_event.m_text.size() / 2));
     m_buffer = m_event.m_text.data();
-}
-
-LogEvent::Span EventBuilder::store(std::string_view value)
-{
-    LogEvent::Span span;
-    span.size = quint32(value.size());
-    if (value.empty()) return span;
-    // std::less gives a total order even for pointers into different objects.
-    const std::less<const char*> before;
-    if (m_source && !before(value.data(), m_source) && !before(m_source + m_sourceSize, value.data() + value.size())) {
-        span.offset = quint32(value.data() - m_source); // a view into the raw JSON: no copy
-        return span;
-    }
-    reserveText(m_used + qsizetype(value.size()));
-    span.offset = quint32(m_used);
-    std::memcpy(m_buffer + m_used, value.data(), value.size());
-    m_used += qsizetype(value.size());
-    return span;
-}
-
-void EventBuilder::set(LogEvent::Str field, std::string_view value)
-{
-    m_event.m_spans[static_cast<int>(field)] = store(value);
+    m_capacity = m_event.m_text.size();
 }
 
 void EventBuilder::append(LogEvent::Str field, std::string_view value, std::string_view separator)
@@ -175,6 +177,7 @@ void EventBuilder::setRaw(QByteArrayView raw)
     m_event.m_text.prepend(raw);
     m_used = m_event.m_text.size();
     m_buffer = m_event.m_text.data();
+    m_capacity = m_used;
     m_event.m_rawSize = raw.size();
 }
 
@@ -209,6 +212,7 @@ LogEvent EventBuilder::take()
     m_event = LogEvent();
     m_dirty = false;
     m_buffer = nullptr;
+    m_capacity = 0;
     m_used = 0;
     m_source = nullptr;
     m_sourceSize = 0;

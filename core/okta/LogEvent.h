@@ -9,6 +9,7 @@
 #include <QVarLengthArray>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -148,7 +149,11 @@ public:
     std::string_view ipChain(qsizetype i) const { return view(m_ipChain.at(i)); }
 
     // The event exactly as received (one JSON object), for the detail view and the store.
-    QByteArrayView rawJson() const { return {m_text.constData(), m_rawSize}; }
+    QByteArrayView rawJson() const
+    {
+        return m_rawOwner.isNull() ? QByteArrayView(m_text.constData(), m_rawSize)
+                                   : QByteArrayView(m_rawOwner.constData() + m_rawOffset, m_rawSize);
+    }
     // Keeps only the bytes the fields use, when the raw JSON is stored already or only verdicts
     // are needed (replay holds millions of events to order them).
     void releaseRawJson();
@@ -160,6 +165,11 @@ private:
     std::string_view view(Span s) const { return {m_text.constData() + s.offset, s.size}; }
 
     QByteArray m_text;
+    // Set when the raw JSON is a slice of a shared input buffer (a file read whole, a hook body): then it is
+    // the m_rawSize bytes at m_rawOffset there and m_text holds only the field values. Events of one
+    // input share its buffer instead of each copying ~2 KB; the buffer lives as long as any of them.
+    QByteArray m_rawOwner;
+    qsizetype m_rawOffset = 0;
     qsizetype m_rawSize = 0;
     Span m_spans[static_cast<int>(Str::Count_)] = {};
     // Inline: almost every event has at most four targets and two hops, and this saves two allocations.
@@ -186,8 +196,11 @@ public:
     // Starts an event whose raw JSON is `json`; call it first (an abandoned begin() is cleared). A value
     // later given as a view into `json` is kept as an offset into the event's copy of it; any other
     // value is copied after the raw JSON.
-    void begin(std::string_view json);
-    void set(LogEvent::Str field, std::string_view value);
+    //
+    // When `json` lies inside `owner` (an implicitly shared buffer that owns its bytes), the event
+    // keeps a reference to `owner` instead of a copy of `json`, and every value is copied.
+    void begin(std::string_view json, const QByteArray* owner = nullptr);
+    void set(LogEvent::Str field, std::string_view value) { m_event.m_spans[static_cast<int>(field)] = store(value); }
     // Appends to a field; consecutive appends to the same field join with `separator`.
     void append(LogEvent::Str field, std::string_view value, std::string_view separator);
     void
@@ -202,16 +215,41 @@ public:
     // For events built by hand (tests, the simulator): sets the raw JSON after the fields.
     void setRaw(QByteArrayView raw);
     void setBehavior(Behavior b, bool positive);
+    // Several behaviours at once, as bit masks (positive ones count as evaluated too).
+    void addBehaviors(quint16 evaluated, quint16 positive)
+    {
+        m_event.m_behaviorsEvaluated |= evaluated | positive;
+        m_event.m_behaviorsPositive |= positive;
+    }
     // Keeps the highest level seen: Okta may report risk in several places.
     void raiseRiskLevel(OktaRiskLevel level);
     bool has(LogEvent::Str field) const { return m_event.has(field); }
     LogEvent take();
 
 private:
-    LogEvent::Span store(std::string_view value);
+    // Inline: the parser stores ~40 values per event, and a call per value showed in its profile.
+    LogEvent::Span store(std::string_view value)
+    {
+        LogEvent::Span span;
+        span.size = quint32(value.size());
+        if (value.empty()) return span;
+        // As integers, because the pointers may belong to different objects; unsigned, so that one
+        // comparison tells whether the value lies inside the raw JSON.
+        const size_t from = size_t(reinterpret_cast<quintptr>(value.data()) - reinterpret_cast<quintptr>(m_source));
+        if (m_source && from <= m_sourceSize && value.size() <= m_sourceSize - from) {
+            span.offset = quint32(from); // a view into the raw JSON: no copy
+            return span;
+        }
+        if (m_used + qsizetype(value.size()) > m_capacity) reserveText(m_used + qsizetype(value.size()));
+        span.offset = quint32(m_used);
+        std::memcpy(m_buffer + m_used, value.data(), value.size());
+        m_used += qsizetype(value.size());
+        return span;
+    }
     void reserveText(qsizetype bytes);
     LogEvent m_event;
     char* m_buffer = nullptr; // m_event.m_text's bytes while building
+    qsizetype m_capacity = 0; // m_event.m_text's size while building (bytes writable at m_buffer)
     qsizetype m_used = 0;
     const char* m_source = nullptr; // the raw JSON as the caller holds it
     size_t m_sourceSize = 0;
