@@ -122,13 +122,29 @@ private:
     void finalizeStatements();
 
     bool dictionaryId(Dictionary& dict, std::string_view value, qint64* id, QString* error);
+    // `*key` is the uuid_key the event was stored under (or found at, for a duplicate).
     InsertOutcome insertEvent(const okta::LogEvent& event,
                               qint64 eventTypeId,
                               qint64 actorId,
                               qint64 ipId,
                               qint64 blockId,
                               qint64 blockOffset,
+                              qint64* key,
                               QString* error);
+    // Rows known to be new (see appendBatch()) wait here and go in kRowsPerInsert at a time.
+    struct PendingRow
+    {
+        const okta::LogEvent* event = nullptr;
+        qint64 key = 0;
+        qint64 eventTypeId = 0;
+        qint64 actorId = 0;
+        qint64 ipId = 0;
+        qint64 blockId = 0;
+        qint64 blockOffset = 0;
+    };
+    static constexpr int kRowsPerInsert = 32;
+    void bindRow(sqlite3_stmt* stmt, int firstParameter, const PendingRow& row);
+    bool flushPendingRows(QString* error);
     bool writeBlock(qint64 blockId, QString* error);
     bool writeCursor(const IngestCursor& cursor, QString* error);
     bool runStep(sqlite3_stmt* stmt, QString* error);
@@ -159,6 +175,9 @@ private:
     sqlite3_stmt* m_rollback = nullptr;
     sqlite3_stmt* m_nextBlockId = nullptr;
     sqlite3_stmt* m_insertEvent = nullptr;
+    sqlite3_stmt* m_insertNew = nullptr;     // one new row (plain INSERT)
+    sqlite3_stmt* m_insertNewMany = nullptr; // kRowsPerInsert new rows
+    sqlite3_stmt* m_maxKey = nullptr;
     sqlite3_stmt* m_findByKey = nullptr;
     sqlite3_stmt* m_insertBlock = nullptr;
     sqlite3_stmt* m_readBlock = nullptr;
@@ -175,6 +194,7 @@ private:
     Dictionary m_ips;
 
     RawBlockWriter m_blockWriter;
+    QList<PendingRow> m_pendingRows;
 
     // count(*) walks a whole index, so it is cached until another connection commits (data_version).
     mutable qint64 m_cachedCount = -1;

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "support/TestConfig.h"
 
@@ -240,6 +241,7 @@ private slots:
     void foreignFilesAreRefused();
     void migrationStepsRunForwardOneTransactionEach();
     void version1StoreUpgradesWithItsEvents();
+    void version4EventsLoseTheirForeignKeys();
     void baselinesAreReplacedAndSurviveReopen();
 
     void crashMidBatchKeepsWholeBatches();
@@ -1367,6 +1369,76 @@ void TestSqliteEventStore::version1StoreUpgradesWithItsEvents()
         store.saveBaselines({{vigil::store::BaselineRecord::User, QStringLiteral("a@example.com"), "x", 5}}, &error),
         qPrintable(error));
     QCOMPARE(store.loadBaselines().size(), 1);
+}
+
+void TestSqliteEventStore::version4EventsLoseTheirForeignKeys()
+{
+    // A store at version 4 as that release wrote it: its events table still has REFERENCES clauses.
+    const QString path = dbPath(QStringLiteral("upgrade-v4"));
+    const QList<MigrationStep> steps = vigil::store::sqliteMigrationSteps();
+    QVERIFY(steps.size() >= 5);
+    const qint64 t0 = 1'700'000'000'000;
+    const QByteArray uuidA = oktaUuid(t0, 0, 7);
+    const QByteArray uuidB = oktaUuid(t0 + 1, 0, 7);
+    const QByteArray rawA = "{\"uuid\":\"" + uuidA + "\",\"n\":1}";
+    const QByteArray rawB = "{\"uuid\":\"" + uuidB + "\",\"n\":2}";
+    {
+        AuxDb aux(path);
+        const auto result = vigil::store::migrateSchema(aux.db(), steps.mid(0, 4));
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.version, 4);
+        QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_list('events')")).toInt(), 3);
+        QVERIFY(aux.exec(QStringLiteral("INSERT INTO event_types(id, name) VALUES(1, 'user.session.start')")));
+        QVERIFY(aux.exec(QStringLiteral("INSERT INTO actors(id, alternate_id) VALUES(1, 'ann@example.com')")));
+        QVERIFY(aux.exec(QStringLiteral("INSERT INTO ips(id, ip) VALUES(1, '198.51.100.7')")));
+        QSqlQuery block(aux.db());
+        // One block holding both events, uncompressed (codec 0).
+        QVERIFY(block.prepare(QStringLiteral("INSERT INTO raw_blocks(id, codec, raw_size, data) VALUES(1, 0, ?, ?)")));
+        block.addBindValue(rawA.size() + rawB.size());
+        block.addBindValue(rawA + rawB);
+        QVERIFY2(block.exec(), qPrintable(block.lastError().text()));
+        QSqlQuery row(aux.db());
+        QVERIFY(row.prepare(QStringLiteral("INSERT INTO events(uuid_key, uuid, published, bucket, event_type_id,"
+                                           " actor_id, ip_id, outcome, block_id, block_offset, raw_size)"
+                                           " VALUES(?, ?, ?, ?, 1, 1, 1, 'SUCCESS', 1, ?, ?)")));
+        for (const auto& [uuid, published, offset, size] :
+             {std::tuple{uuidA, t0, qsizetype(0), rawA.size()}, std::tuple{uuidB, t0 + 1, rawA.size(), rawB.size()}}) {
+            row.addBindValue(SqliteEventStore::uuidKey(sv(uuid)));
+            row.addBindValue(QString::fromLatin1(uuid));
+            row.addBindValue(published);
+            row.addBindValue(SqliteEventStore::bucketOf(published));
+            row.addBindValue(offset);
+            row.addBindValue(size);
+            QVERIFY2(row.exec(), qPrintable(row.lastError().text()));
+        }
+    }
+    {
+        SqliteEventStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        QCOMPARE(store.schemaVersion(), vigil::store::latestSchemaVersion());
+        QCOMPARE(store.eventCount(), 2);
+        QCOMPARE(store.rawEvent(sv(uuidA)).value_or(QByteArray()), rawA);
+        QCOMPARE(store.eventsForActor("ann@example.com", t0, t0 + 10, 10), (QList<QByteArray>{rawA, rawB}));
+        // Dedupe still finds the old rows; new ones go after them.
+        EventSpec again;
+        again.uuid = uuidB;
+        again.publishedMs = t0 + 1;
+        EventSpec fresh;
+        fresh.uuid = oktaUuid(t0 + 2, 0, 7);
+        fresh.publishedMs = t0 + 2;
+        const AppendResult r = store.appendBatch({makeEvent(again), makeEvent(fresh)});
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.inserted, 1);
+        QCOMPARE(r.duplicates, 1);
+        QCOMPARE(store.eventsForActor("alice@example.com", t0, t0 + 10, 10).size(), 1);
+    }
+    AuxDb aux(path);
+    QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_list('events')")).toInt(), 0);
+    QCOMPARE(
+        aux.scalar(QStringLiteral("SELECT group_concat(seq) FROM (SELECT seq FROM events ORDER BY seq)")).toString(),
+        QStringLiteral("1,2,3"));
+    QVERIFY(!aux.tableExists(QStringLiteral("events_v5")));
 }
 
 void TestSqliteEventStore::baselinesAreReplacedAndSurviveReopen()
