@@ -208,6 +208,7 @@ bool SqliteEventStore::open(QString* error)
     // Before anything writes: a newer or foreign file must be left exactly as it was, and switching
     // to WAL already rewrites the file header. This is also where a file that is not SQLite is noticed.
     if (const MigrationResult check = checkSchema(m_db); !check.ok) return failOpen(error, check.error);
+    bool walMode = false;
     {
         QSqlQuery q(m_db);
         const QString pragmas[] = {
@@ -222,11 +223,11 @@ bool SqliteEventStore::open(QString* error)
             // a growing cache adds costs a malloc and page faults, while the pages each batch writes to (index
             // tails, dictionaries) are few.
             QStringLiteral("PRAGMA cache_size = -16384"),
-            // Checkpoint every ~64 MiB of WAL instead of SQLite's 1,000 pages: index pages rewritten by many
-            // commits are copied to the database once, and the fsync that a checkpoint costs comes rarely.
-            // journal_size_limit trims the WAL back after an unusually large batch.
+            // Only in effect if the WalCheckpointer cannot start (it replaces the automatic checkpoint, which
+            // runs inside the COMMIT that crosses it): every ~64 MiB of WAL instead of SQLite's 1,000 pages.
+            // journal_size_limit trims the WAL file back when the WAL restarts after an unusually large batch.
             QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kCheckpointBytes / kPageSize),
-            QStringLiteral("PRAGMA journal_size_limit = 67108864"),
+            QStringLiteral("PRAGMA journal_size_limit = %1").arg(kCheckpointBytes),
         };
         for (const QString& pragma : pragmas) {
             if (!q.exec(pragma)) return failOpen(error, q.lastError().text());
@@ -236,6 +237,7 @@ bool SqliteEventStore::open(QString* error)
                 if (mode != QLatin1String("wal") && mode != QLatin1String("memory")) {
                     return failOpen(error, QStringLiteral("cannot switch to WAL journaling (got \"%1\")").arg(mode));
                 }
+                walMode = mode == QLatin1String("wal");
             }
             q.finish();
         }
@@ -256,6 +258,19 @@ bool SqliteEventStore::open(QString* error)
     if (!prepareStatements(&message)) return failOpen(error, message);
     for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
         if (!loadDictionary(*dict, &message)) return failOpen(error, message);
+    }
+    if (walMode) {
+        int pageSize = kPageSize;
+        {
+            QSqlQuery q(m_db);
+            if (q.exec(QStringLiteral("PRAGMA page_size")) && q.next()) pageSize = q.value(0).toInt();
+        }
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_path, pageSize, WalCheckpointer::Settings());
+        if (!m_checkpointer->start(m_handle, &message)) {
+            // Not fatal: SQLite's own checkpoint (wal_autocheckpoint above) stays in charge.
+            qCWarning(lcStore).noquote() << message << "- checkpoints will run inside commits";
+            m_checkpointer.reset();
+        }
     }
     qCDebug(lcStore) << "opened event store" << m_path << "schema version" << m_schemaVersion;
     if (error) error->clear();
@@ -349,6 +364,8 @@ void SqliteEventStore::finalizeStatements()
 
 void SqliteEventStore::close()
 {
+    // Before the connection: its hook is on it, and its own connection must not outlive this one.
+    m_checkpointer.reset();
     // Qt's driver closes with sqlite3_close(), which refuses while any statement is alive.
     finalizeStatements();
     m_handle = nullptr;

@@ -3,11 +3,13 @@
 
 #include "core/store/EventStore.h"
 #include "core/store/RawBlockCodec.h"
+#include "core/store/WalCheckpointer.h"
 
 #include <QHash>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -18,7 +20,8 @@ namespace vigil::store {
 
 Q_DECLARE_LOGGING_CATEGORY(lcStore)
 
-// The embedded event store: one SQLite file in WAL mode (schema in SqliteMigrations.cpp).
+// The embedded event store: one SQLite file in WAL mode (schema in SqliteMigrations.cpp). The WAL is
+// checkpointed by a WalCheckpointer on a thread of its own, never inside a commit.
 //
 // Opens its own uniquely named Qt Sql connection, so several stores may live in one process; each
 // instance must be used from one thread only. Writes go through the sqlite3 C API on that connection
@@ -194,6 +197,8 @@ private:
     Dictionary m_ips;
 
     RawBlockWriter m_blockWriter;
+    // Checkpoints off the writer's thread (file stores in WAL mode only).
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     QList<PendingRow> m_pendingRows;
 
     // count(*) walks a whole index, so it is cached until another connection commits (data_version).
