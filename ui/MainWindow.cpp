@@ -11,13 +11,11 @@
 
 #include <QDateTime>
 #include <QDockWidget>
-#include <QInputDialog>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSplitter>
@@ -116,7 +114,7 @@ void MainWindow::buildConsole()
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 2);
     // Proportions for the first start: the queue leads, the board keeps room for names and bars.
-    top->setSizes({900, 500});
+    top->setSizes({1000, 400});
     bottom->setSizes({430, 970});
     main->setSizes({430, 330});
     setCentralWidget(main);
@@ -146,9 +144,12 @@ void MainWindow::buildConsole()
     statusBar()->addPermanentWidget(m_breakerLabel);
 
     connect(m_queue, &AlertQueue::alertSelected, this, &MainWindow::onAlertSelected);
-    connect(m_queue, &AlertQueue::actionRequested, this, &MainWindow::onActionRequested);
-    connect(m_detail, &AlertDetailPanel::actionRequested, this,
-            [this](const QString& action, const QString& id) { onActionRequested(action, {id}); });
+    connect(m_queue, &AlertQueue::commandsRequested, this, [this](const QList<response::AnalystCommand>& commands) {
+        for (const response::AnalystCommand& c : commands)
+            sendCommand(c);
+    });
+    // The panel's buttons go through the queue's own prompts: one set of confirmations and reasons.
+    connect(m_detail, &AlertDetailPanel::actionRequested, m_queue, &AlertQueue::requestAction);
     connect(m_board, &RiskBoard::userActivated, this,
             [this](const QString& user) { m_queue->setFilterText(QStringLiteral("user:%1").arg(user)); });
     // Clicking the map filters the queue: a country, or the user behind a sign-in.
@@ -191,7 +192,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnap
     if (!snapshot || !m_queue) return;
     m_last = snapshot;
     const pipeline::ConsoleSnapshot& s = *snapshot;
-    m_queue->setNow(QDateTime::currentMSecsSinceEpoch());
+    m_queue->setEnforcing(s.mode == u"enforce");
     m_queue->setAlerts(s.alerts, s.usersWatched);
     m_board->setUsers(s.topUsers, s.usersWatched);
     if (!s.newSignIns.isEmpty()) {
@@ -262,10 +263,6 @@ void MainWindow::tick()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_detail) m_detail->setNow(now);
-    if (m_queue && m_last) {
-        m_queue->setNow(now);
-        m_queue->setAlerts(m_last->alerts, m_last->usersWatched);
-    }
 }
 
 void MainWindow::onAlertSelected(const QString& alertId)
@@ -285,44 +282,6 @@ void MainWindow::onAlertSelected(const QString& alertId)
         if (m_map->highlighted().user != h.user) m_map->setHighlighted(h);
     } else if (!m_map->highlighted().isEmpty()) {
         m_map->clearHighlighted();
-    }
-}
-
-void MainWindow::onActionRequested(const QString& action, const QStringList& alertIds)
-{
-    if (alertIds.isEmpty()) return;
-    QString reason;
-    const int n = int(alertIds.size());
-    if (action == u"suspend") {
-        // Nothing destructive by accident: name who, say what happens, ask once.
-        QString who = alertIds.first();
-        if (m_last) {
-            for (const pipeline::ConsoleAlert& a : m_last->alerts) {
-                if (a.alertId == alertIds.first()) who = a.user;
-            }
-        }
-        const QString text = n == 1 ? tr("Suspend the Okta account of %1 now? They will be signed out everywhere "
-                                         "and cannot sign in until the account is unsuspended.")
-                                          .arg(who)
-                                    : tr("Suspend %n Okta accounts now?", nullptr, n);
-        if (QMessageBox::question(this, tr("Suspend now"), text) != QMessageBox::Yes) return;
-        reason = tr("suspended from the console");
-    } else if (action == u"override" || action == u"false-positive") {
-        bool ok = false;
-        reason = QInputDialog::getText(this, action == u"override" ? tr("Cancel the suspension") : tr("False positive"),
-                                       tr("Reason (recorded in the audit log):"), QLineEdit::Normal, {}, &ok);
-        if (!ok || reason.trimmed().isEmpty()) return;
-    } else if (n > 1
-               && QMessageBox::question(this, tr("Bulk action"), tr("Apply '%1' to %n alerts?", nullptr, n).arg(action))
-                      != QMessageBox::Yes) {
-        return;
-    }
-    for (const QString& id : alertIds) {
-        response::AnalystCommand c;
-        c.action = action;
-        c.alertId = id;
-        c.reason = reason.isEmpty() ? tr("from the console") : reason;
-        sendCommand(c);
     }
 }
 

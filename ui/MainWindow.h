@@ -64,7 +64,6 @@ private:
     void buildMenus();
     void openSettings();
     void onAlertSelected(const QString& alertId);
-    void onActionRequested(const QString& action, const QStringList& alertIds);
     void onCommandFinished(const vigil::response::AnalystCommand& command,
                            const vigil::response::CommandResult& result);
     void updateStatusBar(const pipeline::ConsoleSnapshot& s);

@@ -28,7 +28,7 @@ private slots:
         if (vigil.isEmpty()) QSKIP("VIGIL_BINARY is not set (run through ctest)");
         sim::SimOptions o;
         o.users = 40;
-        o.historyMs = 3600000;
+        o.historyMs = 24 * 3600000LL; // a day, so that some sign-ins happened whatever the hour
         sim::SimServer sim(o);
         QVERIFY(sim.listen() > 0);
 
@@ -54,7 +54,8 @@ private slots:
         env.insert(u"XDG_CONFIG_HOME"_qs, config.path());
         env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
         p.setProcessEnvironment(env);
-        p.start(vigil, {u"--data-dir"_qs, data.path(), u"--screenshot"_qs, shot, u"--screenshot-delay"_qs, u"6000"_qs});
+        p.start(vigil,
+                {u"--data-dir"_qs, data.path(), u"--screenshot"_qs, shot, u"--screenshot-delay"_qs, u"12000"_qs});
         QVERIFY(p.waitForStarted(10000));
         // The sim answers while the console runs: spin this event loop until it exits.
         QElapsedTimer t;
@@ -65,14 +66,18 @@ private slots:
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         QVERIFY(!QImage(shot).isNull());
         // It polled the System Log with the keychain's token and stored what it read.
-        int logs = 0;
-        for (const sim::SimRequestRecord& r : sim.requests())
+        int logs = 0, served = 0;
+        for (const sim::SimRequestRecord& r : sim.requests()) {
             logs += r.bucket == u"logs" && r.status == 200;
-        QVERIFY(logs >= 1);
+            served += r.events;
+        }
+        const QByteArray childErr = p.readAllStandardError();
+        QVERIFY2(logs >= 1, childErr.constData());
+        QVERIFY2(served > 0, childErr.constData());
         store::SqliteEventStore db(QDir(data.path()).filePath(store::SqliteEventStore::defaultFileName()));
         QString error;
         QVERIFY2(db.open(&error), qPrintable(error));
-        QVERIFY(db.eventCount() > 0);
+        QVERIFY2(db.eventCount() > 0, childErr.constData());
         store.remove(tokenRef);
     }
 };

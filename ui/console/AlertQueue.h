@@ -2,20 +2,17 @@
 #pragma once
 
 #include "core/pipeline/ConsoleFeed.h"
-#include "ui/Severity.h"
 
 #include <QWidget>
 
-class QStandardItemModel;
-class QTableView;
-class QLineEdit;
-class QLabel;
-
 namespace vigil::ui {
 
+class AlertQueueView;
+struct AlertRow;
+
 // The alert queue as the main window uses it: fed with the core's alerts, it reports the selection
-// and the actions an analyst asks for. (An adapter: the main window does not depend on how the
-// queue's model, filter and view are built.)
+// and the commands an analyst gives (already confirmed and with their reasons). An adapter over
+// AlertQueueView, so that the window does not depend on how the queue's model, filter and view work.
 class AlertQueue final : public QWidget
 {
     Q_OBJECT
@@ -24,29 +21,25 @@ public:
     explicit AlertQueue(QWidget* parent = nullptr);
 
     void setAlerts(const QList<pipeline::ConsoleAlert>& alerts, int usersWatched);
-    void setNow(qint64 wallMs);
+    void setEnforcing(bool enforcing);
     void setFilterText(const QString& text);
     QString filterText() const;
     QString selectedAlertId() const;
     void selectAlert(const QString& alertId);
     int visibleRows() const;
+    AlertQueueView* view() const { return m_view; }
+    // The same prompts and confirmations as the queue's keys, for the detail panel's buttons.
+    void requestAction(const QString& action, const QString& alertId);
+
+    static AlertRow toRow(const pipeline::ConsoleAlert& alert);
 
 signals:
     void alertSelected(const QString& alertId);
-    void actionRequested(const QString& action, const QStringList& alertIds);
+    void commandsRequested(const QList<vigil::response::AnalystCommand>& commands);
     void userActivated(const QString& user);
 
 private:
-    void rebuild();
-    QStringList selectedIds() const;
-
-    QList<pipeline::ConsoleAlert> m_alerts;
-    qint64 m_now = 0;
-    int m_watched = 0;
-    QLineEdit* m_filter;
-    QLabel* m_summary;
-    QStandardItemModel* m_model;
-    QTableView* m_view;
+    AlertQueueView* m_view;
 };
 
 } // namespace vigil::ui
