@@ -5,13 +5,23 @@
 #include "ui/queue/FilterBar.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
 #include <QCompleter>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace vigil;
 using vigil::response::AnalystCommand;
@@ -744,6 +754,68 @@ private slots:
         QVERIFY(!label->isVisible());
         f.view.filterBar()->setText(u"user:nobody"_qs);
         QVERIFY(f.view.emptyStateText().contains(u"the filter hides 5 alerts"));
+    }
+
+    void dialogPrompterFalsePositiveDialog()
+    {
+        // The default prompter's dialog, driven the way an analyst would: pick a reason, add a note, suppress two
+        // days for one detection.
+        ui::DialogPrompter prompter;
+        FalsePositiveRequest request;
+        request.title = u"False positive"_qs;
+        request.text = u"Mark the alert for bob@x as a false positive?"_qs;
+        request.users = {u"bob@x"_qs};
+        request.detections = {u"impossible_travel"_qs, u"new_device"_qs};
+        request.count = 1;
+        bool drove = false;
+        QTimer::singleShot(0, this, [&drove] {
+            auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            auto* buttons = dialog->findChild<QDialogButtonBox*>();
+            QAbstractButton* accept = nullptr;
+            for (QAbstractButton* b : buttons->buttons()) {
+                if (buttons->buttonRole(b) == QDialogButtonBox::AcceptRole) accept = b;
+            }
+            auto* reason = dialog->findChild<QComboBox*>(); // the first: the reason picker
+            auto* list = dialog->findChild<QListWidget*>();
+            const QList<QComboBox*> combos = dialog->findChildren<QComboBox*>();
+            if (!accept || !reason || !list || combos.size() != 2 || accept->isEnabled()) {
+                dialog->reject(); // an accept button enabled before a reason is chosen is a failure too
+                return;
+            }
+            reason->setCurrentIndex(1); // "Known VPN or travel"
+            dialog->findChild<QPlainTextEdit*>()->setPlainText(u"office trip to Lisbon"_qs);
+            dialog->findChild<QGroupBox*>()->setChecked(true);
+            dialog->findChild<QSpinBox*>()->setValue(2);
+            combos.constLast()->setCurrentIndex(1);      // days
+            list->item(1)->setCheckState(Qt::Unchecked); // keep only impossible travel
+            drove = accept->isEnabled();
+            accept->click();
+        });
+        const std::optional<FalsePositiveAnswer> answer = prompter.askFalsePositive(nullptr, request);
+        QVERIFY(drove);
+        QVERIFY(answer);
+        QCOMPARE(answer->reason, u"Known VPN or travel: office trip to Lisbon"_qs);
+        QCOMPARE(answer->suppressHours, 48.0);
+        QCOMPARE(answer->suppressDetections, QStringList{u"impossible_travel"_qs});
+    }
+
+    void dialogPrompterSuspendDefaultsToCancel()
+    {
+        ui::DialogPrompter prompter;
+        ConfirmRequest request{u"Suspend bob@x"_qs, u"Suspend the Okta account bob@x now?"_qs, u"Suspend bob@x"_qs,
+                               true};
+        QString defaultButton;
+        QTimer::singleShot(0, this, [&defaultButton] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box) return;
+            defaultButton = box->defaultButton()->text();
+            // Enter presses the default button: for a suspension that must be Cancel.
+            QTest::keyClick(box, Qt::Key_Return);
+        });
+        QVERIFY(!prompter.confirm(nullptr, request));
+        QVERIFY(!defaultButton.isEmpty());
+        QVERIFY2(!defaultButton.contains(u"Suspend"), qPrintable(defaultButton));
     }
 
     void paintsInLightAndDarkPalettes()
