@@ -21,6 +21,23 @@ QString qs(std::string_view v)
     return okta::LogEvent::qs(v);
 }
 
+// A fast in-memory hash (eight bytes at a time) for lookups; stableHash() is for what is persisted.
+quint64 lookupHash(std::string_view text)
+{
+    quint64 h = 0x9e3779b97f4a7c15ull ^ text.size();
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        quint64 w;
+        std::memcpy(&w, text.data() + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; i < text.size(); ++i)
+        h = (h ^ quint8(text[i])) * 0x100000001b3ull;
+    h ^= h >> 29;
+    return h * 0xc4ceb9fe1a85ec53ull ^ (h >> 32);
+}
+
 bool isFailure(const okta::LogEvent& e)
 {
     return e.outcomeResult() == "FAILURE";
@@ -77,6 +94,8 @@ const QString kDetectionOrder[] = {
     u"brute_force"_qs,    u"password_spray"_qs, u"mfa_fatigue"_qs,    u"mfa_failure"_qs,       u"geo_risk"_qs,
     u"anonymizer"_qs,     u"off_hours"_qs,      u"new_device"_qs,     u"impossible_travel"_qs, u"threat_insight"_qs,
     u"session_hijack"_qs, u"factor_reset"_qs,   u"privilege_grant"_qs};
+// business_hours.weekdays entries, Monday first.
+const QString kDays[] = {u"Mon"_qs, u"Tue"_qs, u"Wed"_qs, u"Thu"_qs, u"Fri"_qs, u"Sat"_qs, u"Sun"_qs};
 const QString kSettingPaths[] = {u"business_hours.end_hour"_qs,
                                  u"business_hours.start_hour"_qs,
                                  u"detections.brute_force.failures"_qs,
@@ -114,6 +133,10 @@ RiskEngine::RiskEngine(Policy policy)
         m_settings[i] = num(kSettingPaths[i]);
     // AS numbers on the anonymizer list, as numbers: an entry matches when it is written the way
     // QString::number() writes the event's AS number.
+    static_assert(std::size(kDays) == 7);
+    for (size_t day = 0; day < std::size(kDays); ++day) {
+        if (list(u"business_hours.weekdays"_qs).contains(kDays[day])) m_workdays |= quint8(1u << day);
+    }
     for (const QString& entry : list(u"detections.anonymizer.asns"_qs)) {
         bool ok = false;
         const qint64 asn = entry.toLongLong(&ok);
@@ -136,12 +159,58 @@ qint64 RiskEngine::windowMs(const QString& detection) const
     return m_detections.value(detection).windowMs;
 }
 
-const QString& RiskEngine::NameTable::get(std::string_view utf8)
+RiskEngine::Actor& RiskEngine::actorOf(std::string_view utf8)
 {
-    static const QString kEmpty;
-    if (utf8.empty()) return kEmpty;
-    auto it = m_names.find(utf8);
-    if (it == m_names.end()) it = m_names.emplace(std::string(utf8), qs(utf8)).first;
+    // Events without an actor share one entry with an empty name, which never gets a state.
+    if (m_actorSlots.empty()) m_actorSlots.resize(1024);
+    const quint64 h = lookupHash(utf8);
+    const size_t mask = m_actorSlots.size() - 1;
+    for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
+        const ActorSlot slot = m_actorSlots[i];
+        if (!slot.actor) break;
+        if (slot.hash == h && slot.actor->utf8.view() == utf8) return *slot.actor;
+    }
+    Actor& actor = m_actorRecords.emplace_back();
+    actor.name = qs(utf8);
+    actor.hash = stableHash(utf8);
+    actor.utf8.assign(utf8);
+    if ((m_actorRecords.size()) * 2 > m_actorSlots.size()) {
+        // Grow and re-place every record (its lookup hash is recomputed: rare, and keeps slots small).
+        std::vector<ActorSlot> grown(m_actorSlots.size() * 2);
+        const size_t grownMask = grown.size() - 1;
+        for (Actor& a : m_actorRecords) {
+            const quint64 ah = lookupHash(a.utf8.view());
+            size_t i = size_t(ah) & grownMask;
+            while (grown[i].actor)
+                i = (i + 1) & grownMask;
+            grown[i] = {ah, &a};
+        }
+        m_actorSlots.swap(grown);
+    } else {
+        size_t i = size_t(h) & mask;
+        while (m_actorSlots[i].actor)
+            i = (i + 1) & mask;
+        m_actorSlots[i] = {h, &actor};
+    }
+    return actor;
+}
+
+RiskEngine::UserState& RiskEngine::userState(const QString& user)
+{
+    auto it = m_users.find(user);
+    if (it == m_users.end()) it = m_users.insert(user, &m_userStates.emplace_back());
+    return **it;
+}
+
+const QString& RiskEngine::placeOf(const okta::LogEvent& e, const QString& country)
+{
+    constexpr size_t kMaxPlaces = 4096; // bounds memory against made-up city names
+    if (m_places.size() >= kMaxPlaces) m_places.clear();
+    m_placeKey.assign(e.str(Str::City));
+    m_placeKey += '\0';
+    m_placeKey += e.country();
+    auto it = m_places.find(std::string_view(m_placeKey));
+    if (it == m_places.end()) it = m_places.emplace(m_placeKey, placeName(qs(e.str(Str::City)), country)).first;
     return it->second;
 }
 
@@ -172,7 +241,7 @@ double RiskEngine::riskAt(const QString& user, qint64 atMs) const
     const auto it = m_users.constFind(user);
     if (it == m_users.constEnd()) return 0;
     double sum = 0;
-    for (const Contribution& c : it->contributions) {
+    for (const Contribution& c : (*it)->contributions) {
         if (c.atMs > atMs) continue;
         sum += c.points * std::exp2(-double(atMs - c.atMs) / m_halfLifeMs);
     }
@@ -181,7 +250,8 @@ double RiskEngine::riskAt(const QString& user, qint64 atMs) const
 
 QList<Contribution> RiskEngine::contributions(const QString& user) const
 {
-    return m_users.value(user).contributions;
+    const auto it = m_users.constFind(user);
+    return it == m_users.constEnd() ? QList<Contribution>() : (*it)->contributions;
 }
 
 QList<Alert> RiskEngine::alerts() const
@@ -202,7 +272,7 @@ void RiskEngine::contribute(const QString& user,
                             const QStringList& extraUuids)
 {
     if (user.isEmpty() || pts <= 0) return;
-    UserState& state = m_users[user];
+    UserState& state = userState(user);
     Contribution c{detection, pts, event.publishedMs(), reason, extraUuids};
     const QString uuid = qs(event.uuid());
     if (!c.eventUuids.contains(uuid)) c.eventUuids.append(uuid);
@@ -255,19 +325,19 @@ void RiskEngine::contribute(const QString& user,
 void RiskEngine::process(const okta::LogEvent& e)
 {
     m_lastEventMs = std::max(m_lastEventMs, e.publishedMs());
-    const QString& user = m_userNames.get(e.actorAlternateId());
+    Actor& actor = actorOf(e.actorAlternateId());
     const std::string_view type = e.eventType();
 
-    if (isPrimaryAuthentication(type) && isFailure(e)) detectPrimaryFailure(user, e);
+    if (isPrimaryAuthentication(type) && isFailure(e)) detectPrimaryFailure(actor, e);
     if (type == "system.push.send_factor_verify_push" || type == "user.mfa.okta_verify.deny_push"
         || type == "user.authentication.auth_via_mfa") {
-        detectMfa(user, e);
+        detectMfa(actor, e);
     }
-    if (isSignIn(type) && isSuccess(e)) detectSignIn(user, e);
-    detectThreat(user, e);
+    if (isSignIn(type) && isSuccess(e)) detectSignIn(actor, e);
+    detectThreat(actor, e);
     if (type == "user.account.privilege.grant" || type == "group.privilege.grant") detectPrivilegeGrant(e);
     if (type == "user.mfa.factor.reset_all" || type == "user.mfa.factor.deactivate") detectFactorReset(e);
-    detectSessionHijack(user, e);
+    detectSessionHijack(actor, e);
 }
 
 bool RiskEngine::hasBaseline(const UserState& state) const
@@ -285,7 +355,7 @@ void RiskEngine::detectFactorReset(const okta::LogEvent& e)
         if (e.target(i).type == "User") user = qs(e.target(i).alternateId);
     }
     if (user.isEmpty()) user = qs(e.actorAlternateId());
-    if (!user.isEmpty()) m_users[user].factorResetMs = e.publishedMs();
+    if (!user.isEmpty()) userState(user).factorResetMs = e.publishedMs();
 }
 
 namespace {
@@ -304,8 +374,9 @@ template <size_t N> std::string_view textOf(const std::array<char, N>& in)
 
 } // namespace
 
-void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& e)
+void RiskEngine::detectSessionHijack(const Actor& actor, const okta::LogEvent& e)
 {
+    const QString& user = actor.name;
     if (!det(Det::SessionHijack).enabled || user.isEmpty() || !isSuccess(e) || !e.has(Str::ClientIp)) return;
     const std::string_view session = e.str(Str::ExternalSessionId);
     quint64 key = 0;
@@ -325,7 +396,7 @@ void RiskEngine::detectSessionHijack(const QString& user, const okta::LogEvent& 
         if (stale != m_sessions.end() && stale->atMs == m_sessionOrder.front().first) m_sessions.erase(stale);
         m_sessionOrder.pop_front();
     }
-    const quint64 userHash = stableHash(e.actorAlternateId());
+    const quint64 userHash = actor.hash;
     const auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
         SessionOrigin origin;
@@ -363,36 +434,37 @@ void RiskEngine::detectOffHours(const QString& user, const okta::LogEvent& e, Us
     const qint64 localMs = e.publishedMs() + qint64(std::lround(e.longitude() / 15.0)) * 3600000;
     const int hour = int((localMs / 3600000) % 24 + 24) % 24;
     const int weekday = int(((localMs / 86400000) % 7 + 7 + 3) % 7); // 0 = Monday (1970-01-01 was a Thursday)
+    // The words are only written for a finding: most sign-ins are at usual hours.
+    const bool learned = hasBaseline(state);
     bool unusual = false;
-    QString why;
-    if (hasBaseline(state)) {
+    if (learned) {
         // Learned hours: no sign-in within an hour either side of this one.
         const std::array<quint16, 24>& hours = state.baseline.localHours;
         const int around = hours[size_t((hour + 23) % 24)] + hours[size_t(hour)] + hours[size_t((hour + 1) % 24)];
         unusual = around == 0;
-        why = tr("signed in at %1:00 local time, outside this user's usual hours").arg(hour);
     } else {
-        static const QStringList kDays{u"Mon"_qs, u"Tue"_qs, u"Wed"_qs, u"Thu"_qs, u"Fri"_qs, u"Sat"_qs, u"Sun"_qs};
-        const bool workday = list(u"business_hours.weekdays"_qs).contains(kDays.at(weekday));
+        const bool workday = m_workdays & (1u << weekday);
         unusual = !workday || hour < int(setting(Setting::BusinessHoursStartHour))
                   || hour >= int(setting(Setting::BusinessHoursEndHour));
-        why = tr("signed in at %1:00 local time on %2, outside business hours (no baseline yet)")
-                  .arg(hour)
-                  .arg(QLocale().dayName(weekday + 1));
     }
     // One finding per off-hours stretch: ten sign-ins during one late night are one unusual night.
     constexpr qint64 kStretchMs = 8 * 3600000;
     if (unusual && (state.lastOffHoursMs < 0 || e.publishedMs() - state.lastOffHoursMs >= kStretchMs)) {
         state.lastOffHoursMs = e.publishedMs();
+        const QString why = learned
+                                ? tr("signed in at %1:00 local time, outside this user's usual hours").arg(hour)
+                                : tr("signed in at %1:00 local time on %2, outside business hours (no baseline yet)")
+                                      .arg(hour)
+                                      .arg(QLocale().dayName(weekday + 1));
         contribute(user, e, u"off_hours"_qs, det(Det::OffHours).points, why);
     }
     quint16& count = state.baseline.localHours[size_t(hour)];
     if (m_learning && count < 0xffff) ++count;
 }
 
-void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state)
+void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state, bool anonymized)
 {
-    if (!det(Det::Anonymizer).enabled || !isAnonymized(e)) return;
+    if (!det(Det::Anonymizer).enabled || !anonymized) return;
     // Once per source per hour: a brute force through Tor is one anonymizer finding, not fifty.
     const QString ip = qs(e.clientIp());
     if (state.lastAnonymizerIp == ip && e.publishedMs() - state.lastAnonymizerMs < 3600000) return;
@@ -404,13 +476,17 @@ void RiskEngine::detectAnonymizer(const QString& user, const okta::LogEvent& e, 
                             : tr("tried to sign in through an anonymizer from %1 (%2)").arg(ip, service));
 }
 
-void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent& e)
+void RiskEngine::detectPrimaryFailure(Actor& actor, const okta::LogEvent& e)
 {
+    const QString& user = actor.name;
     const qint64 now = e.publishedMs();
-    if (!user.isEmpty() && e.eventType() == "user.session.start") detectAnonymizer(user, e, m_users[user]);
+    if (!user.isEmpty() && e.eventType() == "user.session.start") {
+        UserState& state = stateOf(actor);
+        detectAnonymizer(user, e, state, det(Det::Anonymizer).enabled && isAnonymized(e));
+    }
     const QString uuid = qs(e.uuid());
     if (!user.isEmpty() && det(Det::BruteForce).enabled) {
-        UserState& state = m_users[user];
+        UserState& state = stateOf(actor);
         const qint64 span = det(Det::BruteForce).windowMs;
         state.failures.emplace_back(now, uuid);
         pruneWindow(state.failures, now, span);
@@ -449,7 +525,7 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     if (m_learning) {
         if (ipState.baseline.failures == 0) ipState.baseline.firstSeenMs = now;
         ++ipState.baseline.failures;
-        ipState.baseline.usersFailed.touch(stableHash(e.actorAlternateId()), now);
+        ipState.baseline.usersFailed.touch(actor.hash, now);
         ipState.baseline.updatedMs = now;
         ipState.baselineChanged = true;
     }
@@ -476,10 +552,11 @@ void RiskEngine::detectPrimaryFailure(const QString& user, const okta::LogEvent&
     }
 }
 
-void RiskEngine::detectMfa(const QString& user, const okta::LogEvent& e)
+void RiskEngine::detectMfa(Actor& actor, const okta::LogEvent& e)
 {
+    const QString& user = actor.name;
     if (user.isEmpty()) return;
-    UserState& state = m_users[user];
+    UserState& state = stateOf(actor);
     const qint64 now = e.publishedMs();
     const std::string_view type = e.eventType();
     const bool pushSent = type == "system.push.send_factor_verify_push";
@@ -577,6 +654,25 @@ bool RiskEngine::isHighRiskCountry(const QString& country) const
     return *it;
 }
 
+RiskEngine::Country& RiskEngine::countryOf(std::string_view utf8)
+{
+    auto it = m_countries.find(utf8);
+    if (it == m_countries.end()) it = m_countries.emplace(std::string(utf8), Country{qs(utf8)}).first;
+    return it->second;
+}
+
+bool RiskEngine::isHighRiskCountry(Country& country) const
+{
+    if (country.highRisk < 0) country.highRisk = isHighRiskCountry(country.name) ? 1 : 0;
+    return country.highRisk > 0;
+}
+
+bool RiskEngine::isAllowedCountry(Country& country) const
+{
+    if (country.allowed < 0) country.allowed = isAllowedCountry(country.name) ? 1 : 0;
+    return country.allowed > 0;
+}
+
 bool RiskEngine::isAllowedCountry(const QString& country) const
 {
     auto it = m_allowedCountry.constFind(country);
@@ -590,30 +686,33 @@ bool RiskEngine::isAllowedCountry(const QString& country) const
     return *it;
 }
 
-void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
+void RiskEngine::detectSignIn(Actor& actor, const okta::LogEvent& e)
 {
+    const QString& user = actor.name;
     if (user.isEmpty()) return;
-    UserState& state = m_users[user];
+    UserState& state = stateOf(actor);
     const qint64 now = e.publishedMs();
     const std::string_view type = e.eventType();
     if (type == "user.session.start") state.lastPasswordOkMs = now;
-    // Few distinct countries: shared strings, not one conversion per sign-in. The address is only
-    // spelled out for a finding's words and the last sign-in.
+    // Few distinct countries: shared strings, not one conversion per sign-in, with their geo verdicts.
+    // The address is only spelled out for a finding's words.
     constexpr size_t kMaxCountries = 4096; // bounds memory against made-up country names
-    if (m_countryNames.size() >= kMaxCountries) m_countryNames.clear();
-    const QString country = m_countryNames.get(e.country());
+    if (m_countries.size() >= kMaxCountries) m_countries.clear();
+    static Country noCountry;
+    Country& place = e.country().empty() ? noCountry : countryOf(e.country());
+    const QString& country = place.name;
     const auto ip = [&e] { return qs(e.clientIp()); };
     const bool anonymized = isAnonymized(e);
 
-    if (type != "user.authentication.sso") detectAnonymizer(user, e, state);
+    if (type != "user.authentication.sso") detectAnonymizer(user, e, state, anonymized);
     // One login logs session.start, auth_via_mfa and SSOs: the country is one finding, not four.
     constexpr qint64 kGeoRepeatMs = 8 * 3600000;
-    if (det(Det::GeoRisk).enabled && !country.isEmpty() && (isHighRiskCountry(country) || !isAllowedCountry(country))
+    if (det(Det::GeoRisk).enabled && !country.isEmpty() && (isHighRiskCountry(place) || !isAllowedCountry(place))
         && (state.lastGeoCountry != country || now - state.lastGeoMs >= kGeoRepeatMs)) {
         state.lastGeoCountry = country;
         state.lastGeoMs = now;
         contribute(user, e, u"geo_risk"_qs, det(Det::GeoRisk).points,
-                   isHighRiskCountry(country)
+                   isHighRiskCountry(place)
                        ? tr("signed in from %1, a high-risk country (%2)").arg(country, ip())
                        : tr("signed in from %1, outside the allowed countries (%2)").arg(country, ip()));
     }
@@ -652,15 +751,14 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
 
     // Impossible travel between consecutive successful primary sign-ins with a location.
     if (type == "user.session.start" && e.hasGeolocation()) {
-        SignIn current{
-            now,       e.latitude(), e.longitude(), true, ip(), e.asNumber(), placeName(qs(e.str(Str::City)), country),
-            anonymized};
+        SignIn current{now, e.latitude(), e.longitude(), true, {}, e.asNumber(), placeOf(e, country), anonymized};
+        current.ip.assign(e.clientIp());
         if (det(Det::ImpossibleTravel).enabled && state.hasLastSignIn && state.lastSignIn.hasGeo) {
             const SignIn& last = state.lastSignIn;
             const double km = greatCircleKm(last.lat, last.lon, current.lat, current.lon);
             const double hours = std::max(double(now - last.atMs), 60000.0) / 3600000.0;
             const double speed = km / hours;
-            const bool sameNetwork = last.ip == current.ip || (last.asn >= 0 && last.asn == current.asn);
+            const bool sameNetwork = last.ip.view() == current.ip.view() || (last.asn >= 0 && last.asn == current.asn);
             if (km > setting(Setting::ImpossibleTravelMinDistanceKm)
                 && speed > setting(Setting::ImpossibleTravelMaxSpeedKmh) && !sameNetwork && !last.anonymized
                 && !current.anonymized) {
@@ -679,15 +777,16 @@ void RiskEngine::detectSignIn(const QString& user, const okta::LogEvent& e)
         detectOffHours(user, e, state);
         // Cities, hours and days count logins, not the SSO and MFA events that follow each one.
         if (m_learning) {
-            if (e.has(Str::City)) learned.cities.add(placeName(qs(e.str(Str::City)), country), now);
+            if (e.has(Str::City)) learned.cities.add(placeOf(e, country), now);
             ++learned.signIns;
             learned.countSignInDay(now);
         }
     }
 }
 
-void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
+void RiskEngine::detectThreat(Actor& actor, const okta::LogEvent& e)
 {
+    const QString& user = actor.name;
     if (!det(Det::ThreatInsight).enabled) return;
     const bool detected = e.eventType() == "security.threat.detected";
     if (!detected && !e.threatSuspected() && e.riskLevel() != okta::OktaRiskLevel::High) return;
@@ -708,7 +807,7 @@ void RiskEngine::detectThreat(const QString& user, const okta::LogEvent& e)
         why = tr("Okta rated the sign-in risk HIGH (%1)").arg(e.riskReasons().join(u", "));
     }
     // Okta repeats its verdict on every event of a flagged request chain: one finding an hour.
-    UserState& state = m_users[user];
+    UserState& state = stateOf(actor);
     if (state.lastThreatMs >= 0 && e.publishedMs() - state.lastThreatMs < 3600000) return;
     state.lastThreatMs = e.publishedMs();
     // A flagged attempt that failed was stopped; one that succeeded may be a compromise.
@@ -731,16 +830,17 @@ void RiskEngine::detectPrivilegeGrant(const okta::LogEvent& e)
 const UserBaseline* RiskEngine::baseline(const QString& user) const
 {
     const auto it = m_users.constFind(user);
-    return it == m_users.constEnd() ? nullptr : &it->baseline;
+    return it == m_users.constEnd() ? nullptr : &(*it)->baseline;
 }
 
 QList<store::BaselineRecord> RiskEngine::takeChangedBaselines()
 {
     QList<store::BaselineRecord> records;
-    for (auto it = m_users.begin(); it != m_users.end(); ++it) {
-        if (!it->baselineChanged) continue;
-        it->baselineChanged = false;
-        records.append({store::BaselineRecord::User, it.key(), it->baseline.serialize(), it->baseline.updatedMs});
+    for (auto it = m_users.cbegin(); it != m_users.cend(); ++it) {
+        UserState& state = **it;
+        if (!state.baselineChanged) continue;
+        state.baselineChanged = false;
+        records.append({store::BaselineRecord::User, it.key(), state.baseline.serialize(), state.baseline.updatedMs});
     }
     for (auto it = m_ips.begin(); it != m_ips.end(); ++it) {
         if (!it->baselineChanged) continue;
@@ -757,7 +857,7 @@ int RiskEngine::restoreBaselines(const QList<store::BaselineRecord>& records)
         if (r.key.isEmpty()) continue;
         if (r.kind == store::BaselineRecord::User) {
             if (auto b = UserBaseline::deserialize(r.data)) {
-                m_users[r.key].baseline = std::move(*b);
+                userState(r.key).baseline = std::move(*b);
                 ++restored;
             }
         } else if (r.kind == store::BaselineRecord::Ip) {
@@ -775,7 +875,7 @@ void RiskEngine::fillReport(report::Report& report) const
     QStringList users = m_users.keys();
     users.sort();
     for (const QString& user : users) {
-        const UserState& state = *m_users.constFind(user);
+        const UserState& state = **m_users.constFind(user);
         if (state.detections.isEmpty()) continue;
         report.users.append({user, riskAt(user, m_lastEventMs), state.peakRisk, state.detections});
     }

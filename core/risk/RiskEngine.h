@@ -15,10 +15,12 @@
 #include <QStringList>
 
 #include <array>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace vigil::risk {
 
@@ -63,6 +65,11 @@ class RiskEngine
 
 public:
     explicit RiskEngine(Policy policy = Policy::defaults());
+    // Users' states live in a deque that the user index points into: an engine can move, not be copied.
+    RiskEngine(const RiskEngine&) = delete;
+    RiskEngine& operator=(const RiskEngine&) = delete;
+    RiskEngine(RiskEngine&&) = default;
+    RiskEngine& operator=(RiskEngine&&) = default;
 
     void process(const okta::LogEvent& event);
 
@@ -109,23 +116,38 @@ private:
         QList<std::pair<qint64, T>> m_items;
     };
 
-    // Names seen in events (users, countries) as shared QStrings: an event's name is looked up by its
-    // UTF-8 bytes instead of being converted and allocated for every event.
-    class NameTable
+    // Transparent hashing, so that maps keyed by std::string are searched with an event's string_view.
+    struct TextHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    // Short text kept inline: an IP address (the longest IPv6 form is 45 characters) costs no allocation.
+    // Anything longer goes to the heap whole, so comparisons stay exact.
+    class InlineText
     {
     public:
-        const QString& get(std::string_view utf8);
-        void clear() { m_names.clear(); }
-        size_t size() const { return m_names.size(); }
-
-        struct Hash
+        void assign(std::string_view text)
         {
-            using is_transparent = void;
-            size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-        };
+            if (text.size() < m_inline.size()) {
+                std::memcpy(m_inline.data(), text.data(), text.size());
+                m_size = quint8(text.size());
+                m_long.clear();
+            } else {
+                m_size = 0;
+                m_long.assign(text.data(), text.size());
+            }
+        }
+        std::string_view view() const
+        {
+            return m_long.empty() ? std::string_view(m_inline.data(), m_size) : std::string_view(m_long);
+        }
 
     private:
-        std::unordered_map<std::string, QString, Hash, std::equal_to<>> m_names;
+        std::array<char, 46> m_inline{};
+        quint8 m_size = 0;
+        std::string m_long;
     };
 
     struct SignIn
@@ -133,7 +155,7 @@ private:
         qint64 atMs = 0;
         double lat = 0, lon = 0;
         bool hasGeo = false;
-        QString ip;
+        InlineText ip;
         qint64 asn = -1;
         QString place;
         bool anonymized = false;
@@ -206,19 +228,58 @@ private:
     double points(const QString& detection) const;
     qint64 windowMs(const QString& detection) const;
 
-    void detectPrimaryFailure(const QString& user, const okta::LogEvent& e);
-    void detectMfa(const QString& user, const okta::LogEvent& e);
-    void detectSignIn(const QString& user, const okta::LogEvent& e);
-    void detectThreat(const QString& user, const okta::LogEvent& e);
+    // The event's actor, looked up once per event by its UTF-8 name: the name as a shared QString, its
+    // stableHash, and its state once it has one (the per-event checks used to hash the name three times,
+    // twice as a QString).
+    struct Actor
+    {
+        QString name;
+        quint64 hash = 0;           // stableHash() of the UTF-8 name
+        UserState* state = nullptr; // set when the user has an entry in m_users
+        InlineText utf8;            // the name as in events, compared on lookup
+    };
+    // Actors by UTF-8 name: open addressing on a 64-bit hash, the records in a deque (stable addresses).
+    // A lookup reads a 16-byte slot and the record, where std::unordered_map read a bucket, a node and
+    // the node's heap string: this ran for every event and its cache misses showed (~5% of parse+score).
+    struct ActorSlot
+    {
+        quint64 hash = 0;
+        Actor* actor = nullptr;
+    };
+    Actor& actorOf(std::string_view utf8);
+    // m_users[user], creating the state if needed.
+    UserState& userState(const QString& user);
+    UserState& stateOf(Actor& actor)
+    {
+        if (!actor.state) actor.state = &userState(actor.name);
+        return *actor.state;
+    }
+    // A country's name and the geo_risk verdicts about it (computed on first use).
+    struct Country
+    {
+        QString name;
+        qint8 highRisk = -1; // -1 until known
+        qint8 allowed = -1;
+    };
+
+    void detectPrimaryFailure(Actor& actor, const okta::LogEvent& e);
+    void detectMfa(Actor& actor, const okta::LogEvent& e);
+    void detectSignIn(Actor& actor, const okta::LogEvent& e);
+    void detectThreat(Actor& actor, const okta::LogEvent& e);
     void detectPrivilegeGrant(const okta::LogEvent& e);
     void detectFactorReset(const okta::LogEvent& e);
-    void detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state);
-    void detectSessionHijack(const QString& user, const okta::LogEvent& e);
+    void detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state, bool anonymized);
+    void detectSessionHijack(const Actor& actor, const okta::LogEvent& e);
     void detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state);
     bool hasBaseline(const UserState& state) const;
     bool isAnonymized(const okta::LogEvent& e) const;
     bool isHighRiskCountry(const QString& country) const;
     bool isAllowedCountry(const QString& country) const;
+    Country& countryOf(std::string_view utf8);
+    bool isHighRiskCountry(Country& country) const;
+    bool isAllowedCountry(Country& country) const;
+    // placeName(city, country) of the event, shared: a few places carry most sign-ins.
+    const QString& placeOf(const okta::LogEvent& e, const QString& country);
 
     // Detections and numeric settings read per event, by index (in the order of kDetectionOrder and
     // kSettingPaths in RiskEngine.cpp): the policy does not change after construction.
@@ -264,10 +325,14 @@ private:
     std::array<double, size_t(Setting::Count_)> m_settings{};
     QSet<qint64> m_anonymizerAsns;
     // isAnonymized()'s ISP/AS-organisation keyword verdict per "isp asOrg" text (bounded, see there).
-    mutable std::unordered_map<std::string, bool, NameTable::Hash, std::equal_to<>> m_anonymizerIsps;
+    mutable std::unordered_map<std::string, bool, TextHash, std::equal_to<>> m_anonymizerIsps;
     mutable std::string m_ispKey;
-    NameTable m_userNames;
-    NameTable m_countryNames;
+    std::vector<ActorSlot> m_actorSlots; // a power of two, at most half full
+    std::deque<Actor> m_actorRecords;
+    std::unordered_map<std::string, Country, TextHash, std::equal_to<>> m_countries;
+    std::unordered_map<std::string, QString, TextHash, std::equal_to<>> m_places; // "city\0country"
+    std::string m_placeKey;
+    quint8 m_workdays = 0; // business_hours.weekdays as bits, Monday first
     mutable QHash<QString, double> m_numbers;
     mutable QHash<QString, QStringList> m_lists;
     mutable QHash<QString, bool> m_highRiskCountry;
@@ -275,7 +340,8 @@ private:
     double m_halfLifeMs;
     double m_alertThreshold;
     QStringList m_alwaysAlert;
-    QHash<QString, UserState> m_users;
+    QHash<QString, UserState*> m_users; // into m_userStates
+    std::deque<UserState> m_userStates; // stable addresses
     QHash<QString, IpState> m_ips;
     QHash<quint64, SessionOrigin> m_sessions;              // by stableHash of the session id or dtHash
     std::deque<std::pair<qint64, quint64>> m_sessionOrder; // to forget sessions past Okta's maximum lifetime
