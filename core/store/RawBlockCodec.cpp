@@ -24,6 +24,70 @@ std::optional<EncodedBlock> RawBlockWriter::encode()
     return RawBlockCodec::encode(m_input, m_output);
 }
 
+QByteArray RawBlockWriter::takeInput()
+{
+    QByteArray taken = std::move(m_input);
+    m_input = QByteArray();
+    m_input.reserve(kTargetInputSize + 4 * 1024);
+    return taken;
+}
+
+BlockCompressor::~BlockCompressor()
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void BlockCompressor::submit(qint64 id, QByteArray input)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queue.emplace_back(id, std::move(input));
+    }
+    if (!m_thread.joinable()) m_thread = std::thread([this] { run(); });
+    m_wake.notify_one();
+}
+
+QList<BlockCompressor::Block> BlockCompressor::finish()
+{
+    std::unique_lock lock(m_mutex);
+    m_done.wait(lock, [this] { return m_queue.empty() && m_busy == 0; });
+    QList<Block> blocks;
+    blocks.swap(m_encoded);
+    return blocks;
+}
+
+void BlockCompressor::run()
+{
+    QByteArray scratch;
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty()) return; // stopping with nothing left
+        auto [id, input] = std::move(m_queue.front());
+        m_queue.pop_front();
+        ++m_busy;
+        lock.unlock();
+        Block block;
+        block.id = id;
+        block.rawSize = input.size();
+        if (const std::optional<EncodedBlock> encoded = RawBlockCodec::encode(input, scratch)) {
+            block.ok = true;
+            block.codec = encoded->codec;
+            // Stored blocks are the input itself; compressed ones are copied out of the reused scratch.
+            block.data = encoded->codec == RawCodec::Stored ? input : encoded->data.toByteArray();
+        }
+        lock.lock();
+        m_encoded.append(std::move(block));
+        --m_busy;
+        if (m_queue.empty() && m_busy == 0) m_done.notify_all();
+    }
+}
+
 namespace RawBlockCodec {
 
 namespace {

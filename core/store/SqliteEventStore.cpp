@@ -524,20 +524,26 @@ bool SqliteEventStore::flushPendingRows(QString* error)
     return true;
 }
 
-bool SqliteEventStore::writeBlock(qint64 blockId, QString* error)
+bool SqliteEventStore::insertBlockRow(
+    qint64 blockId, RawCodec codec, qsizetype rawSize, QByteArrayView data, QString* error)
 {
-    const std::optional<EncodedBlock> block = m_blockWriter.encode();
-    if (!block) {
-        if (error) *error = QStringLiteral("an event is too large to store (%1 bytes)").arg(m_blockWriter.size());
-        return false;
-    }
     sqlite3_bind_int64(m_insertBlock, 1, blockId);
-    sqlite3_bind_int(m_insertBlock, 2, int(block->codec));
-    sqlite3_bind_int64(m_insertBlock, 3, block->rawSize);
-    sqlite3_bind_blob(m_insertBlock, 4, block->data.data(), int(block->data.size()), SQLITE_STATIC);
-    const bool ok = runStep(m_insertBlock, error);
-    m_blockWriter.clear();
-    return ok;
+    sqlite3_bind_int(m_insertBlock, 2, int(codec));
+    sqlite3_bind_int64(m_insertBlock, 3, rawSize);
+    sqlite3_bind_blob(m_insertBlock, 4, data.data(), int(data.size()), SQLITE_STATIC);
+    return runStep(m_insertBlock, error);
+}
+
+bool SqliteEventStore::writeCompressedBlocks(QString* error)
+{
+    for (const BlockCompressor::Block& block : m_compressor.finish()) {
+        if (!block.ok) {
+            if (error) *error = QStringLiteral("an event is too large to store (%1 bytes)").arg(block.rawSize);
+            return false;
+        }
+        if (!insertBlockRow(block.id, block.codec, block.rawSize, block.data, error)) return false;
+    }
+    return true;
 }
 
 bool SqliteEventStore::writeCursor(const IngestCursor& cursor, QString* error)
@@ -565,6 +571,7 @@ void SqliteEventStore::rollbackTransaction()
     }
     m_blockWriter.clear();
     m_pendingRows.clear();
+    m_compressor.discard();
 }
 
 AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
@@ -638,7 +645,8 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
 
         const QByteArrayView raw = event.rawJson();
         if (m_blockWriter.needsFlushBefore(raw.size())) {
-            if (!writeBlock(blockId, &error)) return fail(error);
+            // Full blocks are encoded on the compressor's thread meanwhile; their rows go in before COMMIT.
+            m_compressor.submit(blockId, m_blockWriter.takeInput());
             ++blockId;
         }
         const qint64 key = m_keyFunction(event.uuid());
@@ -668,7 +676,17 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
         }
     }
     if (!flushPendingRows(&error)) return fail(error);
-    if (!m_blockWriter.isEmpty() && !writeBlock(blockId, &error)) return fail(error);
+    // The last block is encoded here while the compressor finishes the others, and written after them:
+    // raw_blocks rows in id order are appended to their b-tree, not inserted before its last page.
+    if (!m_blockWriter.isEmpty()) {
+        const std::optional<EncodedBlock> last = m_blockWriter.encode();
+        if (!last) return fail(QStringLiteral("an event is too large to store (%1 bytes)").arg(m_blockWriter.size()));
+        if (!writeCompressedBlocks(&error) || !insertBlockRow(blockId, last->codec, last->rawSize, last->data, &error))
+            return fail(error);
+        m_blockWriter.clear();
+    } else if (!writeCompressedBlocks(&error)) {
+        return fail(error);
+    }
     if (cursor && !writeCursor(*cursor, &error)) return fail(error);
     if (!runStep(m_commit, &error)) return fail(error);
 

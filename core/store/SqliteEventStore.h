@@ -148,7 +148,8 @@ private:
     static constexpr int kRowsPerInsert = 32;
     void bindRow(sqlite3_stmt* stmt, int firstParameter, const PendingRow& row);
     bool flushPendingRows(QString* error);
-    bool writeBlock(qint64 blockId, QString* error);
+    bool insertBlockRow(qint64 blockId, RawCodec codec, qsizetype rawSize, QByteArrayView data, QString* error);
+    bool writeCompressedBlocks(QString* error);
     bool writeCursor(const IngestCursor& cursor, QString* error);
     bool runStep(sqlite3_stmt* stmt, QString* error);
     void rollbackTransaction();
@@ -197,6 +198,7 @@ private:
     Dictionary m_ips;
 
     RawBlockWriter m_blockWriter;
+    BlockCompressor m_compressor;
     // Checkpoints off the writer's thread (file stores in WAL mode only).
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     QList<PendingRow> m_pendingRows;
