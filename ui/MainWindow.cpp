@@ -20,6 +20,8 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTimer>
 
 namespace vigil::ui {
@@ -160,6 +162,19 @@ void MainWindow::buildConsole()
     connect(m_map, &WorldMapWidget::signInsClicked, this, [this](const QList<MapSignIn>& signIns) {
         if (!signIns.isEmpty()) m_queue->setFilterText(signIns.first().user);
     });
+    // New high and critical alerts reach the analyst through the system tray, even with the window
+    // behind others; clicking the message brings the window up on that alert.
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(
+            windowIcon().isNull() ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : windowIcon(), this);
+        m_tray->setToolTip(tr("Vigil"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
     // Countdowns tick every second between snapshots.
     m_tick = new QTimer(this);
     connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
@@ -234,6 +249,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnap
     }
     onAlertSelected(m_selectedAlert);
     updateStatusBar(s);
+    notifyNewAlerts(s);
 }
 
 void MainWindow::updateStatusBar(const pipeline::ConsoleSnapshot& s)
@@ -257,6 +273,27 @@ void MainWindow::updateStatusBar(const pipeline::ConsoleSnapshot& s)
     m_modeLabel->setToolTip(s.mode == u"enforce" ? tr("Vigil acts on Okta: step-up and suspension")
                                                  : tr("Vigil decides and records; it changes nothing in Okta"));
     m_breakerLabel->setText(s.breakerOpen ? tr("Breaker: OPEN (step-up only)") : tr("Breaker: closed"));
+}
+
+void MainWindow::notifyNewAlerts(const pipeline::ConsoleSnapshot& s)
+{
+    for (const pipeline::ConsoleAlert& a : s.alerts) {
+        const SeverityBand band = Severity::fromKey(a.severity);
+        if (band != SeverityBand::High && band != SeverityBand::Critical) continue;
+        // Once per alert and band: a high alert that becomes critical is worth a second notice.
+        const QString key = a.alertId + u'/' + a.severity;
+        if (m_announced.contains(key)) continue;
+        m_announced.insert(key);
+        const QString title = tr("%1 %2 alert: %3").arg(Severity::glyph(band), Severity::name(band), a.user);
+        QString text = tr("Risk %1 — %2").arg(qRound(a.peakRisk)).arg(a.detections.join(u", "));
+        if (a.state == u"suspension_pending")
+            text += u'\n' + tr("Auto-suspension pending: open Vigil to hold or cancel.");
+        m_notified.append(title + u'\n' + text);
+        if (m_tray)
+            m_tray->showMessage(title, text,
+                                band == SeverityBand::Critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning,
+                                15000);
+    }
 }
 
 void MainWindow::tick()

@@ -7,6 +7,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -15,6 +16,7 @@ class EventStore;
 }
 
 class QLabel;
+class QSystemTrayIcon;
 class QPlainTextEdit;
 class QSplitter;
 class QTimer;
@@ -55,6 +57,8 @@ public:
     WorldMapWidget* map() const { return m_map; }
     RiskBoard* riskBoard() const { return m_board; }
     AlertDetailPanel* detail() const { return m_detail; }
+    // The desktop notifications raised for new high and critical alerts ("title\ntext"), newest last.
+    const QStringList& notificationsRaised() const { return m_notified; }
 
 signals:
     void commandAnswered(const vigil::response::AnalystCommand& command, const vigil::response::CommandResult& result);
@@ -68,6 +72,7 @@ private:
                            const vigil::response::CommandResult& result);
     void updateStatusBar(const pipeline::ConsoleSnapshot& s);
     void tick();
+    void notifyNewAlerts(const pipeline::ConsoleSnapshot& s);
 
     const store::EventStore* m_store;
     QString m_storeError;
@@ -87,6 +92,9 @@ private:
     QLabel* m_modeLabel = nullptr;
     QLabel* m_breakerLabel = nullptr;
     QTimer* m_tick = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+    QSet<QString> m_announced; // alert ids already notified at their severity
+    QStringList m_notified;
 };
 
 } // namespace vigil::ui

@@ -87,6 +87,11 @@ private slots:
             // The map and the board fill from the same snapshots.
             QTRY_VERIFY_WITH_TIMEOUT(window.map()->signInCount() > 20, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!window.riskBoard()->users().isEmpty(), 10000);
+            // High and critical alerts are announced once each (the tray, where there is one).
+            QTRY_VERIFY_WITH_TIMEOUT(!window.notificationsRaised().isEmpty(), 60000);
+            const QStringList notices = window.notificationsRaised();
+            QCOMPARE(QSet<QString>(notices.begin(), notices.end()).size(), notices.size());
+            QVERIFY(notices.first().contains(u"High") || notices.first().contains(u"Critical"));
 
             // A command from the window reaches the engine on the core thread and comes back answered.
             QSignalSpy answered(&window, &ui::MainWindow::commandAnswered);
