@@ -3,6 +3,7 @@
 
 #include "core/audit/AuditLog.h"
 #include "core/store/EventStore.h"
+#include "ui/charts/ChartsPanel.h"
 #include "ui/console/AlertDetailPanel.h"
 #include "ui/console/AlertQueue.h"
 #include "ui/console/RiskBoard.h"
@@ -22,6 +23,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QSystemTrayIcon>
+#include <QTabWidget>
 #include <QTimer>
 
 namespace vigil::ui {
@@ -104,9 +106,14 @@ void MainWindow::buildConsole()
     top->addWidget(m_detail);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
+    m_charts = new ChartsPanel(this);
+    auto* views = new QTabWidget(this);
+    views->setObjectName(QStringLiteral("bottomTabs"));
+    views->addTab(m_map, tr("Map"));
+    views->addTab(m_charts, tr("Charts"));
     auto* bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_board);
-    bottom->addWidget(m_map);
+    bottom->addWidget(views);
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 3);
     auto* main = new QSplitter(Qt::Vertical, this);
@@ -210,6 +217,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnap
     m_queue->setEnforcing(s.mode == u"enforce");
     m_queue->setAlerts(s.alerts, s.usersWatched);
     m_board->setUsers(s.topUsers, s.usersWatched);
+    m_charts->applySnapshot(s);
     if (!s.newSignIns.isEmpty()) {
         QList<MapSignIn> points;
         points.reserve(s.newSignIns.size());

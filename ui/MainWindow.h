@@ -24,6 +24,7 @@ class QTimer;
 namespace vigil::ui {
 
 class AlertDetailPanel;
+class ChartsPanel;
 class AlertQueue;
 class RiskBoard;
 class WorldMapWidget;
@@ -57,6 +58,7 @@ public:
     WorldMapWidget* map() const { return m_map; }
     RiskBoard* riskBoard() const { return m_board; }
     AlertDetailPanel* detail() const { return m_detail; }
+    ChartsPanel* charts() const { return m_charts; }
     // The desktop notifications raised for new high and critical alerts ("title\ntext"), newest last.
     const QStringList& notificationsRaised() const { return m_notified; }
 
@@ -87,6 +89,7 @@ private:
     AlertDetailPanel* m_detail = nullptr;
     RiskBoard* m_board = nullptr;
     WorldMapWidget* m_map = nullptr;
+    ChartsPanel* m_charts = nullptr;
     QPlainTextEdit* m_activity = nullptr;
     QLabel* m_healthLabel = nullptr;
     QLabel* m_modeLabel = nullptr;

@@ -5,6 +5,7 @@
 #include "core/pipeline/ConsoleFeed.h"
 #include "core/pipeline/CoreThread.h"
 #include "ui/MainWindow.h"
+#include "ui/charts/ChartsPanel.h"
 #include "ui/console/RiskBoard.h"
 #include "ui/map/WorldMapWidget.h"
 
@@ -87,6 +88,8 @@ private slots:
             // The map and the board fill from the same snapshots.
             QTRY_VERIFY_WITH_TIMEOUT(window.map()->signInCount() > 20, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!window.riskBoard()->users().isEmpty(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.charts()->signInSamples() >= 1, 15000);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.charts()->detectionCategories().isEmpty(), 15000);
             // High and critical alerts are announced once each (the tray, where there is one).
             QTRY_VERIFY_WITH_TIMEOUT(!window.notificationsRaised().isEmpty(), 60000);
             const QStringList notices = window.notificationsRaised();
