@@ -237,7 +237,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnap
             arc.toLabel = a.toPlace;
             arc.speedKmh = a.speedKmh;
             arc.user = a.user;
-            arc.risk = 80;
+            arc.risk = a.risk;
             arcs.append(arc);
         }
         // The most recent findings only: old arcs would turn the map into a web.

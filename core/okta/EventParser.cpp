@@ -2,6 +2,7 @@
 #include "core/okta/EventParser.h"
 
 #include "core/okta/DebugDataParser.h"
+#include "core/okta/FastHash.h"
 #include "core/okta/Timestamp.h"
 
 #include <array>
@@ -152,21 +153,7 @@ public:
 private:
     static constexpr size_t kMaxText = 512;
 
-    // Eight bytes at a time; collisions only cost a comparison, so the mixing can be light.
-    static quint64 hashOf(std::string_view text)
-    {
-        quint64 h = 0x9e3779b97f4a7c15ull ^ text.size();
-        size_t i = 0;
-        for (; i + 8 <= text.size(); i += 8) {
-            quint64 w;
-            std::memcpy(&w, text.data() + i, 8);
-            h = (h ^ w) * 0xff51afd7ed558ccdull;
-            h ^= h >> 32;
-        }
-        for (; i < text.size(); ++i)
-            h = (h ^ quint8(text[i])) * 0x100000001b3ull;
-        return h ^ (h >> 29);
-    }
+    static quint64 hashOf(std::string_view text) { return fastHash(text); }
 
     struct Slot
     {

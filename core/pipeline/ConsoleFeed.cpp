@@ -120,6 +120,7 @@ void ConsoleFeed::onBatch(const QList<okta::LogEvent>& events)
                 arc.fromPlace = previous.place;
                 arc.toPlace = place;
                 arc.atMs = p.atMs;
+                arc.risk = p.risk;
                 const double km = risk::greatCircleKm(previous.lat, previous.lon, p.lat, p.lon);
                 const double hours = std::max<qint64>(60000, p.atMs - previous.atMs) / 3600000.0;
                 arc.speedKmh = km / hours;

@@ -66,6 +66,7 @@ struct ConsoleArc
     double fromLat = 0, fromLon = 0, toLat = 0, toLon = 0;
     QString fromPlace, toPlace;
     double speedKmh = 0;
+    double risk = 0; // the user's risk right after the sign-in, which colours the arc
     qint64 atMs = 0;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/risk/RiskEngine.h"
 
+#include "core/okta/FastHash.h"
 #include "core/risk/Geo.h"
 
 #include <QJsonObject>
@@ -24,17 +25,8 @@ QString qs(std::string_view v)
 // A fast in-memory hash (eight bytes at a time) for lookups; stableHash() is for what is persisted.
 quint64 lookupHash(std::string_view text)
 {
-    quint64 h = 0x9e3779b97f4a7c15ull ^ text.size();
-    size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        quint64 w;
-        std::memcpy(&w, text.data() + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    for (; i < text.size(); ++i)
-        h = (h ^ quint8(text[i])) * 0x100000001b3ull;
-    h ^= h >> 29;
+    // A second mixing round: the actor table uses the low bits for its buckets.
+    const quint64 h = okta::fastHash(text);
     return h * 0xc4ceb9fe1a85ec53ull ^ (h >> 32);
 }
 
