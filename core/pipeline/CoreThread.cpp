@@ -3,10 +3,10 @@
 
 namespace vigil::pipeline {
 
-CoreThread::CoreThread()
+CoreThread::CoreThread(const QString& name)
     : m_context(new QObject)
 {
-    m_thread.setObjectName(QStringLiteral("vigil-core"));
+    m_thread.setObjectName(name);
     m_context->moveToThread(&m_thread);
     QObject::connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
     m_thread.start();
@@ -25,6 +25,11 @@ void CoreThread::runBlocking(const std::function<void()>& work)
         return;
     }
     QMetaObject::invokeMethod(m_context, work, Qt::BlockingQueuedConnection);
+}
+
+void CoreThread::post(std::function<void()> work)
+{
+    QMetaObject::invokeMethod(m_context, std::move(work), Qt::QueuedConnection);
 }
 
 } // namespace vigil::pipeline

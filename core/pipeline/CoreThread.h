@@ -14,7 +14,7 @@ namespace vigil::pipeline {
 class CoreThread
 {
 public:
-    CoreThread();
+    explicit CoreThread(const QString& name = QStringLiteral("vigil-core"));
     ~CoreThread(); // stops the thread; destroy what you created with runBlocking() first
 
     CoreThread(const CoreThread&) = delete;
@@ -22,6 +22,8 @@ public:
 
     // Runs `work` on the core thread and returns when it is done.
     void runBlocking(const std::function<void()>& work);
+    // Queues `work` to run on the core thread and returns at once.
+    void post(std::function<void()> work);
     QThread* thread() { return &m_thread; }
 
 private:

@@ -259,7 +259,7 @@ bool SqliteEventStore::open(QString* error)
     for (Dictionary* dict : {&m_eventTypes, &m_actors, &m_ips}) {
         if (!loadDictionary(*dict, &message)) return failOpen(error, message);
     }
-    if (walMode) {
+    if (walMode && m_checkpointing) {
         int pageSize = kPageSize;
         {
             QSqlQuery q(m_db);

@@ -64,6 +64,9 @@ public:
     }
 
     QString path() const { return m_path; }
+    // A second connection that only reads (the console's views) leaves checkpoints to the writer's
+    // WalCheckpointer. Call before open().
+    void setCheckpointing(bool on) { m_checkpointing = on; }
     bool isOpen() const { return m_handle != nullptr; }
 
     bool open(QString* error) override;
@@ -201,6 +204,7 @@ private:
     BlockCompressor m_compressor;
     // Checkpoints off the writer's thread (file stores in WAL mode only).
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+    bool m_checkpointing = true;
     QList<PendingRow> m_pendingRows;
 
     // count(*) walks a whole index, so it is cached until another connection commits (data_version).
