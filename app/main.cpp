@@ -7,6 +7,7 @@
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/MainWindow.h"
+#include "ui/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -66,10 +67,31 @@ int main(int argc, char** argv)
     parser.addOption(screenshot);
     parser.addOption(demo);
     parser.addOption(demoSpeed);
+    const QCommandLineOption after(
+        QStringLiteral("after"),
+        QCoreApplication::translate("main",
+                                    "Seconds of demo traffic before the screenshot (instead of --screenshot-delay)."),
+        QCoreApplication::translate("main", "SECONDS"));
+    const QCommandLineOption theme(
+        QStringLiteral("theme"),
+        QCoreApplication::translate("main",
+                                    "Appearance: system, light or dark (remembered from the View menu otherwise)."),
+        QCoreApplication::translate("main", "THEME"));
     parser.addOption(screenshotDelay);
+    parser.addOption(after);
+    parser.addOption(theme);
     parser.process(app); // exits with a message on an unknown option
 
-    const int shotDelay = parser.value(screenshotDelay).toInt();
+    // Before any window exists, so that every widget starts in the chosen palette.
+    vigil::ui::Theme::captureSystemPalette();
+    {
+        QSettings settings;
+        vigil::ui::Theme::apply(parser.isSet(theme) ? vigil::ui::Theme::fromKey(parser.value(theme))
+                                                    : vigil::ui::Theme::load(settings));
+    }
+
+    const int shotDelay =
+        parser.isSet(after) ? int(parser.value(after).toDouble() * 1000) : parser.value(screenshotDelay).toInt();
     auto scheduleScreenshot = [&](QWidget& window) {
         if (!parser.isSet(screenshot)) return;
         // Lets a script (and a reviewer) look at what an analyst would see, also under -platform offscreen.

@@ -3,15 +3,21 @@
 
 #include "core/audit/AuditLog.h"
 #include "core/store/EventStore.h"
+#include "ui/Theme.h"
+#include "ui/WindowLayout.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/console/AlertDetailPanel.h"
 #include "ui/console/AlertQueue.h"
 #include "ui/console/RiskBoard.h"
 #include "ui/map/WorldMapWidget.h"
+#include "ui/queue/AlertQueueView.h"
 #include "ui/settings/SettingsDialog.h"
 
+#include <QActionGroup>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
@@ -24,7 +30,10 @@
 #include <QStyle>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace vigil::ui {
 
@@ -77,6 +86,43 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("V&iew"));
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    for (const ThemeChoice choice : {ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark}) {
+        QAction* a = theme->addAction(Theme::displayName(choice));
+        a->setObjectName(QStringLiteral("theme-") + Theme::key(choice));
+        a->setCheckable(true);
+        a->setChecked(Theme::current() == choice);
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [choice] {
+            Theme::apply(choice);
+            QSettings settings;
+            Theme::save(settings, choice);
+        });
+    }
+    view->addSeparator();
+    QAction* reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName(QStringLiteral("resetLayoutAction"));
+}
+
+void MainWindow::resetLayout()
+{
+    QSettings settings;
+    WindowLayout::forget(*this, settings);
+    m_forgetLayout = true;
+    statusBar()->showMessage(tr("The console's layout returns to its defaults at the next start."), 10000);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    // Only a console that was built has a layout worth keeping; a reset waits for the next start.
+    if (m_queue && !m_forgetLayout) {
+        QSettings settings;
+        WindowLayout::save(*this, settings);
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::openSettings()
@@ -93,6 +139,7 @@ void MainWindow::openSettings()
 void MainWindow::buildConsole()
 {
     m_queue = new AlertQueue(this);
+    m_queue->view()->tableView()->horizontalHeader()->setObjectName(QStringLiteral("alertQueueHeader"));
     m_detail = new AlertDetailPanel(this);
     m_board = new RiskBoard(this);
     m_map = new WorldMapWidget(this);
@@ -102,6 +149,7 @@ void MainWindow::buildConsole()
     m_map->setSeverityThresholds(m_thresholds);
 
     auto* top = new QSplitter(Qt::Horizontal, this);
+    top->setObjectName(QStringLiteral("queueSplitter"));
     top->addWidget(m_queue);
     top->addWidget(m_detail);
     top->setStretchFactor(0, 3);
@@ -112,6 +160,7 @@ void MainWindow::buildConsole()
     views->addTab(m_map, tr("Map"));
     views->addTab(m_charts, tr("Charts"));
     auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->setObjectName(QStringLiteral("boardSplitter"));
     bottom->addWidget(m_board);
     bottom->addWidget(views);
     bottom->setStretchFactor(0, 1);
@@ -161,13 +210,12 @@ void MainWindow::buildConsole()
     connect(m_detail, &AlertDetailPanel::actionRequested, m_queue, &AlertQueue::requestAction);
     connect(m_board, &RiskBoard::userActivated, this,
             [this](const QString& user) { m_queue->setFilterText(QStringLiteral("user:%1").arg(user)); });
-    // Clicking the map filters the queue: a country, or the user behind a sign-in.
-    connect(m_map, &WorldMapWidget::countryClicked, this, [this](const QString& iso, const QString& name) {
-        Q_UNUSED(iso)
-        m_queue->setFilterText(name);
-    });
+    // Clicking the map filters the queue: a country, or the user (or the country) behind the sign-ins.
+    connect(m_map, &WorldMapWidget::countryClicked, this,
+            [this](const QString& iso, const QString& name) { m_queue->setFilterText(countryFilter(iso, name)); });
     connect(m_map, &WorldMapWidget::signInsClicked, this, [this](const QList<MapSignIn>& signIns) {
-        if (!signIns.isEmpty()) m_queue->setFilterText(signIns.first().user);
+        const QString filter = signInFilter(signIns);
+        if (!filter.isEmpty()) m_queue->setFilterText(filter);
     });
     // New high and critical alerts reach the analyst through the system tray, even with the window
     // behind others; clicking the message brings the window up on that alert.
@@ -186,6 +234,33 @@ void MainWindow::buildConsole()
     m_tick = new QTimer(this);
     connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
     m_tick->start(1000);
+
+    // Last: every named splitter, header, tab and dock exists now.
+    QSettings settings;
+    WindowLayout::restore(*this, settings);
+}
+
+QString MainWindow::countryFilter(const QString& iso, const QString& name)
+{
+    // The ISO code matches however Okta spelled the country ("US" finds "United States"); Natural Earth
+    // has no code for a few disputed areas, which are searched by name.
+    if (iso.size() == 2 && iso.at(0).isLetter()) return QStringLiteral("country:") + iso;
+    return QStringLiteral("country:\"%1\"").arg(name);
+}
+
+QString MainWindow::signInFilter(const QList<MapSignIn>& signIns)
+{
+    if (signIns.isEmpty()) return {};
+    // One user's dot opens their alerts; a cluster of several users narrows to its country instead of
+    // picking one of them at random.
+    const QString user = signIns.first().user;
+    const bool oneUser =
+        std::all_of(signIns.begin(), signIns.end(), [&](const MapSignIn& s) { return s.user == user; });
+    if (oneUser) return QStringLiteral("user:") + (user.contains(u' ') ? u'"' + user + u'"' : user);
+    const QString country = signIns.first().country;
+    const bool oneCountry =
+        std::all_of(signIns.begin(), signIns.end(), [&](const MapSignIn& s) { return s.country == country; });
+    return oneCountry && !country.isEmpty() ? QStringLiteral("country:\"%1\"").arg(country) : QString();
 }
 
 void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy)
@@ -196,6 +271,7 @@ void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const QString& title, c
     m_store = nullptr; // the core thread owns the store from now on
     setWindowTitle(title);
     buildConsole();
+    if (!feed) return; // tests drive the window with applySnapshot()
     // Queued: the feed lives on the core thread.
     connect(feed, &pipeline::ConsoleFeed::snapshot, this, &MainWindow::applySnapshot, Qt::QueuedConnection);
     connect(feed, &pipeline::ConsoleFeed::commandFinished, this, &MainWindow::onCommandFinished, Qt::QueuedConnection);

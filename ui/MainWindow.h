@@ -4,6 +4,7 @@
 #include "core/pipeline/ConsoleFeed.h"
 #include "core/risk/Policy.h"
 #include "ui/Severity.h"
+#include "ui/map/MapTypes.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -45,7 +46,8 @@ public:
 
     void refreshStoreStatus();
 
-    // Shows a live run. `feed` may live on another thread; it must outlive the window's use of it.
+    // Shows a live run. `feed` may live on another thread; it must outlive the window's use of it. Without
+    // a feed the console is built and waits for applySnapshot() (tests).
     void attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy);
     void appendActivity(const QString& line);
 
@@ -53,6 +55,10 @@ public:
     void applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnapshot>& snapshot);
     // Sends a command to the core with who gives it (the OS user and host).
     void sendCommand(vigil::response::AnalystCommand command);
+
+    // The queue filter a click on the map sets.
+    static QString countryFilter(const QString& iso, const QString& name);
+    static QString signInFilter(const QList<MapSignIn>& signIns);
 
     AlertQueue* queue() const { return m_queue; }
     WorldMapWidget* map() const { return m_map; }
@@ -62,6 +68,9 @@ public:
     // The desktop notifications raised for new high and critical alerts ("title\ntext"), newest last.
     const QStringList& notificationsRaised() const { return m_notified; }
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 signals:
     void commandAnswered(const vigil::response::AnalystCommand& command, const vigil::response::CommandResult& result);
 
@@ -69,6 +78,7 @@ private:
     void buildConsole();
     void buildMenus();
     void openSettings();
+    void resetLayout();
     void onAlertSelected(const QString& alertId);
     void onCommandFinished(const vigil::response::AnalystCommand& command,
                            const vigil::response::CommandResult& result);
@@ -98,6 +108,7 @@ private:
     QSystemTrayIcon* m_tray = nullptr;
     QSet<QString> m_announced; // alert ids already notified at their severity
     QStringList m_notified;
+    bool m_forgetLayout = false;
 };
 
 } // namespace vigil::ui

@@ -2,8 +2,12 @@
 #include "core/okta/InputReader.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/MainWindow.h"
+#include "ui/console/AlertQueue.h"
+#include "ui/map/WorldMapWidget.h"
 
+#include <QDateTime>
 #include <QLabel>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,6 +38,88 @@ private slots:
         QVERIFY(label);
         QVERIFY2(label->text().contains(QLocale().toString(1234)), qPrintable(label->text()));
         QVERIFY(label->isVisible());
+    }
+
+    // Clicking the map filters the queue: a dot to its user, a country to the alerts from there.
+    void clickingTheMapFiltersTheQueue()
+    {
+        ui::MainWindow window(nullptr);
+        window.attachFeed(nullptr, u"Vigil test"_qs, risk::Policy::defaults());
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        auto snapshot = std::make_shared<pipeline::ConsoleSnapshot>();
+        snapshot->wallMs = QDateTime::currentMSecsSinceEpoch();
+        const auto alert = [&](const QString& id, const QString& user, const QString& country, double risk) {
+            pipeline::ConsoleAlert a;
+            a.alertId = id;
+            a.user = user;
+            a.severity = u"high"_qs;
+            a.risk = a.peakRisk = risk;
+            a.detections = {u"brute_force"_qs};
+            a.state = u"detected"_qs;
+            a.openedMs = a.lastSeenMs = snapshot->wallMs - 60000;
+            a.country = country;
+            a.sourceIps = {u"198.51.100.7"_qs};
+            snapshot->alerts.append(a);
+        };
+        alert(u"a-1"_qs, u"alice@example.com"_qs, u"Germany"_qs, 72);
+        alert(u"a-2"_qs, u"bob@example.com"_qs, u"United States"_qs, 65);
+        alert(u"a-3"_qs, u"carol@example.com"_qs, u"United States"_qs, 61);
+        const auto signIn = [&](const QString& user, const QString& city, const QString& country, double lat,
+                                double lon) {
+            pipeline::ConsoleSignIn p;
+            p.user = user;
+            p.city = city;
+            p.country = country;
+            p.lat = lat;
+            p.lon = lon;
+            p.risk = 70;
+            p.atMs = snapshot->wallMs - 30000;
+            snapshot->newSignIns.append(p);
+        };
+        signIn(u"alice@example.com"_qs, u"Berlin"_qs, u"Germany"_qs, 52.52, 13.40);
+        signIn(u"bob@example.com"_qs, u"Chicago"_qs, u"United States"_qs, 41.88, -87.63);
+        window.applySnapshot(snapshot);
+        QCOMPARE(window.queue()->visibleRows(), 3);
+
+        auto* tabs = window.findChild<QTabWidget*>(u"bottomTabs"_qs);
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(window.map());
+        ui::WorldMapWidget* map = window.map();
+        QTRY_VERIFY(map->isVisible() && map->width() > 300);
+
+        // Alice's dot in Berlin: her alert only.
+        const QPoint berlin = map->mapFromGeo(52.52, 13.40).toPoint();
+        QVERIFY(!map->signInsAt(berlin).isEmpty());
+        QTest::mouseClick(map, Qt::LeftButton, {}, berlin);
+        QTRY_COMPARE(window.queue()->filterText(), u"user:alice@example.com"_qs);
+        QCOMPARE(window.queue()->visibleRows(), 1);
+
+        // Open land in Kansas, far from any dot: the country's alerts (Okta's "United States" found by "US").
+        const QPoint kansas = map->mapFromGeo(38.5, -98.0).toPoint();
+        QVERIFY(map->signInsAt(kansas).isEmpty());
+        QCOMPARE(map->countryAt(kansas), u"US"_qs);
+        QTest::mouseClick(map, Qt::LeftButton, {}, kansas);
+        QTRY_COMPARE(window.queue()->filterText(), u"country:US"_qs);
+        QCOMPARE(window.queue()->visibleRows(), 2);
+    }
+
+    void mapFiltersAreWellFormed()
+    {
+        QCOMPARE(ui::MainWindow::countryFilter(u"FR"_qs, u"France"_qs), u"country:FR"_qs);
+        QCOMPARE(ui::MainWindow::countryFilter(u"-99"_qs, u"N. Cyprus"_qs), u"country:\"N. Cyprus\""_qs);
+        ui::MapSignIn a;
+        a.user = u"alice"_qs;
+        a.country = u"France"_qs;
+        ui::MapSignIn b = a;
+        b.user = u"bob"_qs;
+        QCOMPARE(ui::MainWindow::signInFilter({a, a}), u"user:alice"_qs);
+        QCOMPARE(ui::MainWindow::signInFilter({a, b}), u"country:\"France\""_qs);
+        b.country = u"Spain"_qs;
+        QCOMPARE(ui::MainWindow::signInFilter({a, b}), QString());
+        QCOMPARE(ui::MainWindow::signInFilter({}), QString());
     }
 
     void missingStoreIsExplained()

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/charts/ChartsPanel.h"
 
+#include "ui/Severity.h"
+
+#include <QAbstractAxis>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
 #include <QHBoxLayout>
+#include <QLegend>
 #include <QLineSeries>
 #include <QMap>
 #include <QValueAxis>
@@ -95,6 +100,42 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     layout->addWidget(viewFor(m_rateChart, this), 2);
     layout->addWidget(viewFor(m_detectionChart, this), 2);
     layout->addWidget(viewFor(m_riskChart, this), 1);
+    applyPalette();
+}
+
+void ChartsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyPalette();
+}
+
+void ChartsPanel::applyPalette()
+{
+    const QPalette& pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlphaF(0.15f);
+    QColor axisLine = text;
+    axisLine.setAlphaF(0.45f);
+    for (QChart* chart : {m_rateChart, m_detectionChart, m_riskChart}) {
+        chart->setBackgroundBrush(pal.brush(QPalette::Base));
+        chart->setBackgroundPen(Qt::NoPen);
+        chart->setTitleBrush(text);
+        chart->legend()->setLabelColor(text);
+        for (QAbstractAxis* axis : chart->axes()) {
+            axis->setLabelsColor(text);
+            axis->setLinePenColor(axisLine);
+            axis->setGridLineColor(grid);
+            axis->setTitleBrush(text);
+        }
+    }
+    // Failures in the critical colour, successes in the calm accent; bars in the band colours they count.
+    m_success->setColor(pal.color(QPalette::Highlight));
+    m_failure->setColor(Severity::color(SeverityBand::Critical, pal));
+    m_detectionSet->setColor(Severity::color(SeverityBand::High, pal));
+    m_detectionSet->setBorderColor(Qt::transparent);
+    m_riskSet->setColor(Severity::color(SeverityBand::Medium, pal));
+    m_riskSet->setBorderColor(Qt::transparent);
 }
 
 int ChartsPanel::signInSamples() const

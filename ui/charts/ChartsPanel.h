@@ -27,7 +27,13 @@ public:
     int signInSamples() const;
     QStringList detectionCategories() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    // Chart backgrounds, text and series colours from the palette, so the charts follow the theme.
+    void applyPalette();
+
     QChart* m_rateChart;
     QLineSeries* m_success;
     QLineSeries* m_failure;
