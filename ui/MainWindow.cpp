@@ -3,6 +3,7 @@
 
 #include "core/audit/AuditLog.h"
 #include "core/store/EventStore.h"
+#include "ui/Icons.h"
 #include "ui/Theme.h"
 #include "ui/WindowLayout.h"
 #include "ui/charts/ChartsPanel.h"
@@ -82,6 +83,7 @@ void MainWindow::buildMenus()
     QMenu* file = menuBar()->addMenu(tr("&Vigil"));
     QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setIcon(Icons::get(QStringLiteral("settings"), palette()));
     settings->setShortcut(QKeySequence::Preferences);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The console remembers its layout and follows the chosen theme.
+#include "ui/Icons.h"
 #include "ui/Theme.h"
 #include "ui/WindowLayout.h"
 #include "ui/charts/ChartsPanel.h"
@@ -146,6 +147,43 @@ private slots:
         QCOMPARE(ui::Theme::load(settings), ui::ThemeChoice::Dark);
         settings.setValue(QStringLiteral("ui/theme"), QStringLiteral("neon"));
         QCOMPARE(ui::Theme::load(settings), ui::ThemeChoice::System);
+    }
+
+    void iconsAreDrawnInThePalettesInkAtEveryScale()
+    {
+        const QStringList names = ui::Icons::names();
+        QVERIFY(names.contains(QStringLiteral("suspend")));
+        QVERIFY(names.size() >= 15);
+        QVERIFY(ui::Icons::get(QStringLiteral("no-such-icon"), QApplication::palette()).isNull());
+
+        for (const QPalette& palette : {ui::Theme::lightPalette(), ui::Theme::darkPalette()}) {
+            const QColor ink = palette.color(QPalette::ButtonText);
+            for (const QString& name : names) {
+                const QIcon icon = ui::Icons::get(name, palette);
+                QVERIFY2(!icon.isNull(), qPrintable(name));
+                // Sharp on a 2x screen: a 24 px icon has 48 device pixels.
+                const QPixmap crisp = icon.pixmap(QSize(24, 24), 2.0);
+                QCOMPARE(crisp.devicePixelRatio(), 2.0);
+                QCOMPARE(crisp.size(), QSize(48, 48));
+                // The strokes are in the palette's ink: light on the dark theme, dark on the light one.
+                const QImage image = crisp.toImage().convertToFormat(QImage::Format_ARGB32);
+                int opaque = 0;
+                int inInk = 0;
+                for (int y = 0; y < image.height(); ++y) {
+                    for (int x = 0; x < image.width(); ++x) {
+                        const QColor c = image.pixelColor(x, y);
+                        if (c.alpha() < 250) continue;
+                        ++opaque;
+                        if (qAbs(c.lightness() - ink.lightness()) <= 40) ++inInk;
+                    }
+                }
+                // Most solid pixels are ink; the rest are antialiased edges against the icon's paper fills.
+                QVERIFY2(inInk * 10 >= opaque * 7,
+                         qPrintable(
+                             QStringLiteral("%1: %2 of %3 solid pixels in the ink").arg(name).arg(inInk).arg(opaque)));
+                QVERIFY2(opaque > 30, qPrintable(name));
+            }
+        }
     }
 };
 

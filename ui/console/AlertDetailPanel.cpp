@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/console/AlertDetailPanel.h"
 
+#include "ui/Icons.h"
+
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -66,6 +69,7 @@ AlertDetailPanel::AlertDetailPanel(QWidget* parent)
         buttons->addWidget(b);
     buttons->addStretch();
     layout->addLayout(buttons);
+    applyIcons();
     const auto request = [this](const QString& action) {
         if (m_alert) emit actionRequested(action, m_alert->alertId);
     };
@@ -150,6 +154,21 @@ void AlertDetailPanel::refresh()
     m_suspend->setEnabled(open && a.state != u"suspended");
     m_resolve->setEnabled(open);
     m_falsePositive->setEnabled(open);
+}
+
+void AlertDetailPanel::applyIcons()
+{
+    m_hold->setIcon(Icons::get(QStringLiteral("hold"), palette()));
+    m_suspend->setIcon(Icons::get(QStringLiteral("suspend"), palette()));
+    m_cancel->setIcon(Icons::get(QStringLiteral("cancel"), palette()));
+    m_resolve->setIcon(Icons::get(QStringLiteral("resolve"), palette()));
+    m_falsePositive->setIcon(Icons::get(QStringLiteral("false-positive"), palette()));
+}
+
+void AlertDetailPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyIcons();
 }
 
 } // namespace vigil::ui

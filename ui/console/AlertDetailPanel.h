@@ -31,7 +31,11 @@ signals:
     // ack, suspend, override, resolve, false-positive — the main window asks for reasons and confirms.
     void actionRequested(const QString& action, const QString& alertId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void applyIcons();
     void refresh();
 
     std::optional<pipeline::ConsoleAlert> m_alert;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/queue/AlertQueueView.h"
 
+#include "ui/Icons.h"
 #include "ui/Severity.h"
 #include "ui/queue/AlertFilterProxy.h"
 #include "ui/queue/AlertQueueDelegate.h"
@@ -189,6 +190,7 @@ AlertQueueView::AlertQueueView(QWidget* parent)
     });
     connect(m_groupButton, &QToolButton::toggled, this, &AlertQueueView::setGroupByUser);
     connect(m_keysButton, &QToolButton::clicked, this, &AlertQueueView::showKeys);
+    applyIcons();
     connect(m_holdButton, &QPushButton::clicked, this, &AlertQueueView::holdPending);
     connect(m_approveButton, &QPushButton::clicked, this, &AlertQueueView::approvePending);
     connect(m_cancelButton, &QPushButton::clicked, this, &AlertQueueView::cancelPending);
@@ -643,26 +645,35 @@ void AlertQueueView::showContextMenu(const QPoint& position)
     }
     if (!pending.isEmpty()) {
         menu.addSection(pending.size() == 1 ? tr("Pending suspension") : tr("Pending suspensions"));
-        menu.addAction(tr("Hold (acknowledge)"), this, [this, pending] { acknowledge(pending); });
-        menu.addAction(tr("Approve suspension now…"), this,
+        menu.addAction(Icons::get(QStringLiteral("hold"), palette()), tr("Hold (acknowledge)"), this,
+                       [this, pending] { acknowledge(pending); });
+        menu.addAction(Icons::get(QStringLiteral("suspend"), palette()), tr("Approve suspension now…"), this,
                        [this, pending] { suspend(pending, SuspendKind::ApprovePending); });
-        menu.addAction(tr("Cancel suspension…"), this, [this, pending] { overrideAlerts(pending); });
+        menu.addAction(Icons::get(QStringLiteral("cancel"), palette()), tr("Cancel suspension…"), this,
+                       [this, pending] { overrideAlerts(pending); });
         menu.addSeparator();
     }
-    menu.addAction(label(tr("Acknowledge"), tr("Acknowledge %1 alerts…")), this, [this, rows] { acknowledge(rows); })
+    menu.addAction(Icons::get(QStringLiteral("hold"), palette()),
+                   label(tr("Acknowledge"), tr("Acknowledge %1 alerts…")), this, [this, rows] { acknowledge(rows); })
         ->setShortcut(QKeySequence(Qt::Key_A));
-    menu.addAction(label(tr("Override…"), tr("Override %1 alerts…")), this, [this, rows] { overrideAlerts(rows); })
+    menu.addAction(Icons::get(QStringLiteral("override"), palette()), label(tr("Override…"), tr("Override %1 alerts…")),
+                   this, [this, rows] { overrideAlerts(rows); })
         ->setShortcut(QKeySequence(Qt::Key_O));
-    menu.addAction(label(tr("Suspend now…"), tr("Suspend for %1 alerts…")), this,
+    menu.addAction(Icons::get(QStringLiteral("suspend"), palette()),
+                   label(tr("Suspend now…"), tr("Suspend for %1 alerts…")), this,
                    [this, rows] { suspend(rows, SuspendKind::SuspendNow); })
         ->setShortcut(QKeySequence(Qt::Key_S));
-    menu.addAction(label(tr("Resolve…"), tr("Resolve %1 alerts…")), this, [this, rows] { resolve(rows); })
+    menu.addAction(Icons::get(QStringLiteral("resolve"), palette()), label(tr("Resolve…"), tr("Resolve %1 alerts…")),
+                   this, [this, rows] { resolve(rows); })
         ->setShortcut(QKeySequence(Qt::Key_R));
-    menu.addAction(label(tr("False positive…"), tr("Mark %1 false positives…")), this,
+    menu.addAction(Icons::get(QStringLiteral("false-positive"), palette()),
+                   label(tr("False positive…"), tr("Mark %1 false positives…")), this,
                    [this, rows] { markFalsePositive(rows); })
         ->setShortcut(QKeySequence(Qt::Key_F));
     menu.addSeparator();
-    menu.addAction(tr("Open user"), this, &AlertQueueView::openCurrentUser)->setShortcut(QKeySequence(Qt::Key_U));
+    menu.addAction(Icons::get(QStringLiteral("user"), palette()), tr("Open user"), this,
+                   &AlertQueueView::openCurrentUser)
+        ->setShortcut(QKeySequence(Qt::Key_U));
     menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 
@@ -846,11 +857,19 @@ void AlertQueueView::applyPendingBarColors()
     m_pendingIcon->setPixmap(clock);
 }
 
+void AlertQueueView::applyIcons()
+{
+    m_holdButton->setIcon(Icons::get(QStringLiteral("hold"), palette()));
+    m_approveButton->setIcon(Icons::get(QStringLiteral("suspend"), palette()));
+    m_cancelButton->setIcon(Icons::get(QStringLiteral("cancel"), palette()));
+}
+
 void AlertQueueView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) {
         applyPendingBarColors();
+        applyIcons();
         updateEmptyState();
     } else if (event->type() == QEvent::FontChange) {
         applyColumnWidths();

@@ -96,6 +96,8 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void applyIcons();
+
     enum class SuspendKind
     {
         SuspendNow,
