@@ -61,7 +61,8 @@ QString CommandLine::topLevelHelp()
     }
     help += tr("\nOptions:\n"
                "  -h, --help     Show this help, or a command's help with 'vigil <command> --help'\n"
-               "  -v, --version  Show the version\n");
+               "  -v, --version  Show the version\n"
+               "  --lang LANG    Speak LANG (en, de, fr) instead of the system's language\n");
     return help;
 }
 

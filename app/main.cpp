@@ -6,6 +6,7 @@
 #include "core/pipeline/CoreThread.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
+#include "ui/Language.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
 
@@ -35,14 +36,23 @@ void setIdentity()
 
 int main(int argc, char** argv)
 {
+    // --lang works for every command, so it is taken out before any command parser sees it.
+    QString langError;
+    const QString lang = vigil::ui::Language::takeLangArgument(argc, argv, &langError);
+    if (!langError.isEmpty()) {
+        std::fputs(qPrintable(QStringLiteral("vigil: %1\n").arg(langError)), stderr);
+        return 2;
+    }
     // Headless commands must run on servers without a display: no QGuiApplication for them.
     if (vigil::app::isHeadlessInvocation(argc, argv)) {
         QCoreApplication app(argc, argv);
         setIdentity();
+        vigil::ui::Language::install(lang);
         return vigil::app::CommandLine::runHeadless(app.arguments());
     }
     QApplication app(argc, argv);
     setIdentity();
+    vigil::ui::Language::install(lang);
     QApplication::setApplicationDisplayName(QStringLiteral("Vigil"));
 
     QCommandLineParser parser;

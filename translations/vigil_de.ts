@@ -1,0 +1,5202 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>AlertCommand</name>
+    <message>
+        <source>Lists alerts or acts on one, as an analyst does in the console. Every command is recorded in the audit log with who gave it (OS user and host) and why.
+  list                 open alerts with their state and countdown (--all: closed ones too)
+  ack ID               acknowledge: stops the auto-suspension countdown
+  override ID          cancel the pending suspension (reason required)
+  suspend ID           suspend the account now (enforce mode)
+  unsuspend ID         give the account back
+  resolve ID           close the alert
+  false-positive ID    close it as a false positive (reason required; --suppress-hours to silence the user&apos;s alerts for a while)
+  resume-automation    close the circuit breaker (reason required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder holding Vigil&apos;s database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why: recorded in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TEXT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With false-positive: suppress the user&apos;s alerts for H hours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --suppress-hours: only these detections (comma-separated).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LIST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With list: closed alerts too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With no Vigil running: the policy to apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With no Vigil running: monitor or enforce (default: the policy&apos;s response.mode).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MODE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list, or one of: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The alert id (from &apos;vigil alert list&apos; or the console).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>say &apos;list&apos; or one of: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; needs the alert id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; takes no alert id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; needs --reason TEXT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--suppress-hours takes a positive number of hours, with false-positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil alert: no Vigil database in %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil alert: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  %2  %3  %4  %5  %6
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>countdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no alerts
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no open alerts
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--mode must be monitor or enforce</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>no Vigil is running on %1: %n call(s) to Okta or PagerDuty wait in the outbox for the next &apos;vigil serve&apos; or console
+</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AlertDetailPanel</name>
+    <message>
+        <source>&amp;Hold (acknowledge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Suspend now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel suspension…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;False positive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stops the auto-suspension countdown; the alert stays open with you as its owner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspends the Okta account now and ends its sessions (asks first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancels the pending suspension; a reason is required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No alert selected&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an alert in the queue to see why it scored and what happens next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reports to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>profile not read from Okta yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;WHY %1&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;NEXT&lt;/b&gt; auto-suspend in &lt;b&gt;%1&lt;/b&gt; unless acknowledged (step-up: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;SUSPENDED&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;ACKNOWLEDGED&lt;/b&gt; by %1 — the countdown is stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;STATE&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertFilter</name>
+    <message>
+        <source>&apos;%1&apos; at %2 needs something to exclude, e.g. -user:bob or !country:US</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty quotes at %1 match nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown field &apos;%1&apos; at %2; try %3 (put text with &apos;:&apos; in quotes to search for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 compares only severity and risk; use %3:VALUE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1%2&apos; at %3 needs a value, e.g. %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty value in the list at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected quote at %1; quote the whole value, e.g. %2:&quot;a b&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a list at %1 needs &apos;:&apos;, not &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown severity &apos;%1&apos; at %2; use low, medium, high or critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>risk needs a number from 0 to 100 at %1, not &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown status &apos;%1&apos; at %2; try %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 is not an address range such as 10.0.0.0/8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty value at %1 matches nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected &apos;%1&apos; at %2 after the closing quote; add a space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the quote at %1 is never closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertFilterProxy</name>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>The first row of a user&apos;s group of alerts: the login and how many rows the group has.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2 alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertQueueDelegate</name>
+    <message>
+        <source>+%1</source>
+        <extracomment>More detection chips than fit in the cell; the tooltip lists them all.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertQueueModel</name>
+    <message>
+        <source>—</source>
+        <extracomment>No analyst assigned to the alert.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 severity (risk %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 alerts in the queue for this user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk %1 · recent: %2</source>
+        <extracomment>Risk now, then the recent samples oldest first: &quot;Risk 94 · recent: 20 → 45 → 94&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The suspension of %1 was due at %2; the safety net is deciding now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil suspends %1 at %2 (%3) unless someone holds (a) or cancels (o) it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspension recommended: an analyst decides (s to suspend)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No automatic suspension is scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened %1
+Last activity %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No source address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Country unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is assigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigned to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspends %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No suspension scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspends in</source>
+        <extracomment>Column header: time left before the automatic suspension.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source IP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk 0–100 and its recent trend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time left before Vigil suspends the account, unless an analyst holds or cancels it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time since the alert opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertQueueView</name>
+    <message>
+        <source>&amp;Hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel suspension…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Group by user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep each user&apos;s alerts together, most dangerous user first (g)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts of the queue (?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge: keep the account active while you look into it (a)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend the account now instead of at the deadline (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override: cancel the suspension, with a reason for the audit log (o)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert queue</source>
+        <extracomment>The queue&apos;s title line: &quot;Alert queue · 30 alerts · 1 pending suspension · 12 shown&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No open alerts — Vigil is watching 1 user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No open alerts — Vigil is watching %1 users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No open alerts — Vigil is watching</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>j / k</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next / previous alert (Shift extends the selection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x, Space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add or remove the current alert from the selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select every alert in view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge (holds a pending suspension)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>o</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override: cancel a pending suspension, with a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend the account now (asks first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>f</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>False positive: reason, note, optional suppression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>u, Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group by user on or off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the filter: clear it, then back to the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge %1 alerts?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending suspensions among them are held: the accounts stay active until someone decides.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override the alert for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the automatic suspension of %1 and keep the account active?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override the alert for %1: the automation will not suspend the account for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override %1 alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override %1 alerts?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending suspensions among them are cancelled; the accounts stay active. Users: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reason goes to the audit log with your name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User confirmed the activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known VPN or travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Executive travelling, verified by phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test or service account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend the Okta account %1 now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend %1 accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend %1 Okta accounts now (%2 alerts)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta signs them out everywhere (sessions and OAuth tokens are revoked) and blocks sign-in until someone unsuspends the account. On-call is updated, and the IT team, the manager and the ticket system are told where that is set up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil is in monitor mode: this records a suspension recommendation; nothing changes in Okta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approved from the alert queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended from the alert queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve the alert for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve the alert for %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve %1 alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve %1 alerts?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolving closes the alert and stops its pending automation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Handled in a ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>False positive: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the alert for %1 as a false positive?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark %1 false positives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark %1 alerts as false positives?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending suspension</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending suspensions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold (acknowledge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve suspension now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel suspension…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge %1 alerts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Override %1 alerts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend for %1 alerts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve %1 alerts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>False positive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark %1 false positives…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 pending suspension</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 pending suspensions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil will suspend %1 unless someone holds or cancels it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil suspends %1 in %2 unless someone holds or cancels it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The suspension of %1 is due now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next pending suspension:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next pending suspension (hidden by the filter):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 more pending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 more pending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No alerts match “%1”; the filter hides 1 alert.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No alerts match “%1”; the filter hides %2 alerts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Esc in the filter to clear it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AnalystCommand</name>
+    <message>
+        <source>a command must say who gives it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marked a false positive, but not suppressed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (one of: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2: now %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditCommand</name>
+    <message>
+        <source>Checks or exports Vigil&apos;s hash-chained audit log.
+  verify   check every record against the one before it; exit 1 and name the first bad record
+  export   write every record as JSON lines or CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder holding Vigil&apos;s database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>jsonl (default) or csv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FORMAT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to write the export (&apos;-&apos; for standard output).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verify or export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>say &apos;verify&apos; or &apos;export&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--format must be jsonl or csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil audit: no Vigil database in %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil audit: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>audit log intact: %1 records, each chained to the one before
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil audit: the audit log was tampered with: %1 (first bad record: %2)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil audit: cannot write %1: %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditLog</name>
+    <message>
+        <source>refused to write a secret to the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>records %1 to %2 are missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record %1 appears out of order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record %1 does not follow the record before it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record %1 was changed after it was written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the log ends at record %1 but was written up to record %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the audit log&apos;s head record is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil&apos;s automation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An analyst: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditText</name>
+    <message>
+        <source>Decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analyst command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outbound call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (dry run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 %3 → %4 %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>All kinds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil (automation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert or user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search details, hashes, #seq</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recompute every record&apos;s hash and check that each follows the one before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the whole log, hashes included, as JSON Lines or CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the newest records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a record to see it in full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous hash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counting records…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit log is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No record matches the filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 records, newest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (filtered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, from record %1 down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · scroll for more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking every record&apos;s hash and link…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✔ Chain intact: the audit log is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✔ Chain intact: %1 records, head %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✖ Chain broken at record %1: %2. Records from there on cannot be trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 records to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not export to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChartsPanel</name>
+    <message>
+        <source>open alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-ins per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>minutes ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open alerts by detection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk of the users at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;20</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>20+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>40+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>60+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>80+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckPage</name>
+    <message>
+        <source>&amp;Test again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil asks Okta for one System Log event (GET /api/v1/logs?limit=1), the call its monitoring depends on, and shows what the credential may do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking Okta…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>Replay Okta System Log files through the pipeline, print a report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the live pipeline without a window (System Log, Event Hooks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the report of what a live run stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the live pipeline&apos;s health as &apos;vigil serve&apos; last wrote it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check a risk policy file, or print the default policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify or export the hash-chained audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List alerts, or acknowledge, override, suspend, resolve one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: vigil [options]            start the console window
+       vigil &lt;command&gt; [options]  run a command without a window
+
+Commands:
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+Options:
+  -h, --help     Show this help, or a command&apos;s help with &apos;vigil &lt;command&gt; --help&apos;
+  -v, --version  Show the version
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command to run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil: %1
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil: unknown command &apos;%1&apos;
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil %1: %2: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil %1: %2
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil %1: cannot write the report to %2: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommandListener</name>
+    <message>
+        <source>another Vigil process already takes commands for this data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the running Vigil did not answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionSettings</name>
+    <message>
+        <source>the Okta org URL is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the authentication method must be token or oauth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an OAuth service app needs its client id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>events must come from somewhere: poll the System Log, receive Event Hooks, or both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the mode must be monitor or enforce</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the auto-suspension delay must be 5 to 60 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleLauncher</name>
+    <message>
+        <source>the service app&apos;s private key is not in the keychain (Settings → Okta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Okta API token is not in the keychain (Settings → Okta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the policy file %1 cannot be used: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Event Hook listener must be ADDRESS:PORT</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DemoMode</name>
+    <message>
+        <source>the simulated tenant could not listen on loopback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create a temporary folder: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>demo: simulated Okta org with %1 people at %2 (time runs %3× faster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>demo: the simulated org is under attack: %1 against %2 from %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DialogPrompter</name>
+    <message>
+        <source>Reason (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User confirmed the activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known VPN or travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test or service account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detection needs tuning (wrong logic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inaccurate data (wrong location or address)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other (say why in the note)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What did you check, and who confirmed it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also &amp;suppress new alerts for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Expires after:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;All detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Only these detections:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The suppression is listed with your name until it expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark false positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark %1 false positives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say why in the note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the detections to suppress, or all of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <extracomment>A false positive&apos;s reason followed by the analyst&apos;s note.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert queue keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventFilter</name>
+    <message>
+        <source>&apos;%1&apos; at %2 needs something to exclude, e.g. -user:bob or !type:user.session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty quotes at %1 match nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown field &apos;%1&apos; at %2; try %3 (put text with &apos;:&apos; in quotes to search for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 needs a value, e.g. %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty value in the list at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected quote at %1; quote the whole value, e.g. %2:&quot;a b&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty value at %1 matches nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 cannot be excluded; use %3 instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 takes one time, not a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 is not a time; use a span such as 15m, 2h or 7d, today, a date such as 2026-05-01 or a time such as 2026-05-01T13:30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; at %2 is not an address range such as 10.0.0.0/8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>since: is not before until:, so nothing can match (at %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a space must follow the closing quote at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the quote at %1 is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventHookEndpoint</name>
+    <message>
+        <source>The listener must be ADDRESS:PORT, for instance %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The public address must be an https:// URL: Okta delivers Event Hooks only over HTTPS with a trusted certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventHookReceiver</name>
+    <message>
+        <source>TLS for the hook receiver needs both a certificate and a private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot listen for Event Hooks on %1:%2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>receiving Okta Event Hooks on %1://%2:%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this endpoint receives Okta Event Hooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>answered Okta&apos;s Event Hook verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only GET (verification) and POST (deliveries) are accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing or wrong authorization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the body must be application/json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the body is too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event Hook delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the events could not be stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventParser</name>
+    <message>
+        <source>required field &apos;%1&apos; is null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field &apos;%1&apos; must be a string, not %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required field &apos;%1&apos; is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unparsable timestamp in &apos;published&apos;: &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required field &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a JSON object but %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventSourcePage</name>
+    <message>
+        <source>&amp;Poll the System Log (recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receive Okta &amp;Event Hooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sho&amp;w</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where events come from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Polling reads the System Log every few seconds and catches up after any interruption. Event Hooks push events within a second or two, but need an HTTPS address Okta can reach.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://vigil-hooks.example.com (your reverse proxy or tunnel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate a new secret (the one shown before stops working once you save)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Listen on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;ublic HTTPS address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the Admin Console: Workflow → Event Hooks → Create Event Hook. Paste these, subscribe to the sign-in, MFA and account events, then Verify while Vigil runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoint &amp;URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication field:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication &amp;secret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta cannot reach this computer&apos;s listener by itself. Publish it through your reverse proxy or tunnel, enter that address above, and paste the resulting URL into Okta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward %1 to the listener on %2. Okta sends the secret in the Authorization header; Vigil refuses every delivery without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventStreamModel</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The event store is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventStreamView</name>
+    <message>
+        <source>Follow live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter events: user:alice type:user.session ip:10.0.0.0/8 outcome:failure since:2h   (press / to focus)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terms that must all match: user:, type: (a prefix), ip: (a prefix or a range), outcome:, since: and until: (15m, 2h, 7d, a date or a time), or any text. -term excludes; a,b is either; quote values with spaces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the newest event at the top as events are stored. Scrolling down pauses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an event to see its JSON as stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ The store could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ Not applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still showing “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln event(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln matching event(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This event is no longer in the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>text, user:, detection:, country:!US, status:pending, severity&gt;=high, risk&gt;=60  (press / to focus)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the queue. Free text matches user, detections, IP and country.
+Fields: user: detection: country: status: ip: assignee: severity: risk:
+Compare: severity&gt;=high, risk&gt;=60. Exclude: -user:bob or country:!US. Lists: country:US,CA. Quotes: detection:&quot;brute force&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ Not applied: %1</source>
+        <extracomment>Shown under the filter line; %1 is the parser&apos;s message.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still showing “%1”.</source>
+        <extracomment>After a filter error: the filter that still applies.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>Welcome to Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Org: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential: OAuth service app %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential: API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System Log polling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event Hooks on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secrets: the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode: monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving the credential to the system keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1. Unlock the system keychain and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the settings file %1 cannot be written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IngestHealth</name>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>catching up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lag %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 events/min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 requests/min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/%2 requests left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InputReader</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read standard input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid JSON document, reading stopped here: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LivePipeline</name>
+    <message>
+        <source>restored %1 baselines and re-scored %2 stored events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not save %1 baselines: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LiveSession</name>
+    <message>
+        <source>no Okta credential: set VIGIL_OKTA_TOKEN (API token), or VIGIL_OKTA_CLIENT_ID and VIGIL_OKTA_PRIVATE_KEY_FILE (OAuth service app)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: %1 is now %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>store %1: %2 events; re-scored the last %3 of them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert opened: %1, risk %2 (%3): %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert updated: %1, risk %2 (%3): %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: leading; scored %1 events stored by other consoles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: following; another console runs the automation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>analyst commands from &apos;vigil alert&apos; will not reach this process: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no baseline yet for this user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the automation core is not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Okta org is connected.
+Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos; for a real one, or
+&apos;vigil replay --input FILE&apos; to check an Okta System Log export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Okta tenant connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store %1 events · %2</source>
+        <extracomment>Status bar: number of stored Okta events and the database size, e.g. &quot;Store 12,345 events · 3.2 MB&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>V&amp;iew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reset Layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The console&apos;s layout returns to its defaults at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings saved. Restart Vigil to connect with them; secrets are in the system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What Vigil does appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Poll ● %1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · lag %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 req left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hooks %1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 sign-ins/min, %2 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ENFORCE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil acts on Okta: step-up and suspension</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil decides and records; it changes nothing in Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breaker: OPEN (step-up only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breaker: closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 alert: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk %1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-suspension pending: open Vigil to hold or cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 refused: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MonitorModeBanner</name>
+    <message>
+        <source>Open &amp;settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitor mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Monitor mode.&lt;/b&gt; Vigil scores risk, opens alerts and records what it would do, but changes nothing in Okta: no step-up, no session ended, no account suspended. To let it act, open Settings → Automation → Mode and choose Enforce; Vigil asks you to type the org&apos;s name first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide until Vigil restarts; the status bar still shows the mode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MonitorModePage</name>
+    <message>
+        <source>Vigil starts in monitor mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It scores risk, opens alerts and records what it would do — step-up MFA, a page, a suspension — without changing anything in Okta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Start monitoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch its alerts for a few days and compare them with what you know about your users before you let it act.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To let Vigil act later: Vigil → Settings… → Automation → Mode → Enforce. It asks you to type the org&apos;s name before it switches; a service app then also needs the okta.users.manage and okta.groups.manage scopes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OAuthServiceAppAuthenticator</name>
+    <message>
+        <source>the OAuth service app has no client ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key of %1 cannot be used: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth service app %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no random bytes for the client assertion (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot reach Okta&apos;s token endpoint for the %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta refused the %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta&apos;s token endpoint failed for the %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the %1 requires DPoP-bound tokens, which Vigil does not support: turn off &quot;Require DPoP&quot; for the app in Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta&apos;s token endpoint answered the %1 without a usable Bearer token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fetched an access token for the %1 (valid %2 s, scopes: %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Okta</name>
+    <message>
+        <source>the body is not valid JSON (%1 bytes): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a System Log page must be a JSON array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an Event Hook delivery must hold data.events as an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; must use https:// (http:// is only allowed on loopback)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; must be an https:// URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; must be the org&apos;s address only, e.g. https://acme.okta.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1, %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown OpenSSL error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no private key was given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key is not an unencrypted PEM key (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key is not an RSA key (RS256 needs one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not sign the client assertion (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OktaConnectionCheck</name>
+    <message>
+        <source>The org URL cannot be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service app needs its client id and private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the API token first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta did not issue an access token to the service app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the client id, that the app uses public key / private key authentication with this key (and key id), and that it is granted these Okta API scopes: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected to %1: Okta answered GET /api/v1/logs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service app&apos;s token reads the System Log with the scopes Okta granted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API token is valid and reads the System Log. API tokens carry no scopes: they act with the admin role of the person who created them, so create Vigil&apos;s token as a Read-only Administrator for monitor mode.</source>
+        <extracomment>SSWS = Okta&apos;s API token scheme; keep the technical terms.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The System Log returned no event for the last days; Vigil will read new ones as they arrive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The System Log returned an event, so Vigil will see sign-ins.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System Log rate limit: %1 of %2 requests left in this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. Check the org URL, and that this workstation can reach Okta (proxy, firewall, VPN).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 redirects the API elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta answered with a redirect to %1. Use the org&apos;s own address (https://&lt;org&gt;.okta.com), not a custom or admin domain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta refused the service app&apos;s access token (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that the app is an API Services app of this org and is still active.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta refused the API token (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that the whole token was copied and that it is still active: Okta revokes a token that was not used for 30 days, and every token of an admin who is deactivated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The credential is valid but may not read the System Log (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grant the service app the okta.logs.read and okta.users.read scopes (Okta API Scopes tab) and assign it the Read-only Administrator role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create the token as an admin with at least the Read-only Administrator role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta&apos;s rate limit for the System Log is used up right now (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Try again in %n second(s). Other clients use the same limit.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Try again in a minute. Other clients use the same limit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta answered %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again; if it persists, check Okta&apos;s status page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scopes: none (an API token acts with its creator&apos;s admin role).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scopes granted: none reported by Okta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scopes granted: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrgPage</name>
+    <message>
+        <source>Your Okta org</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil reads the System Log with a credential of its own. The secret goes to the system keychain, never to a settings file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://acme.okta.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token (SSWS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 service app (private key JWT)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>0oa…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional, when the app has several keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>-----BEGIN PRIVATE KEY-----</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Org &amp;URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sign in with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API &amp;token:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admin Console → Security → API → Tokens. Create it while signed in as a Read-only Administrator: an API token acts with the role of the admin who created it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Load from file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Client ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Private key (PEM):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Key ID (kid):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admin Console → Applications → Create App Integration → API Services. Use public key / private key client authentication, grant okta.logs.read and okta.users.read on the Okta API Scopes tab, and assign the app the Read-only Administrator role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The private key must be in PEM form, starting with -----BEGIN PRIVATE KEY-----.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service app&apos;s private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <source>no service named &apos;%1&apos; is configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Policy</name>
+    <message>
+        <source>%1: unknown key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: must be %2, not %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no range is defined for this number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 is outside %3 to %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: must be a whole number, not %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1[%2]: must be %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an AS number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a non-empty string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1[%2]: &apos;%3&apos; is not a detection (%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1[%2]: &apos;%3&apos; is not one of %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>severity: bands must rise from low to critical (low %1 &lt; medium %2 &lt; high %3 &lt; critical %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>business_hours: start_hour must come before end_hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.mode: must be &quot;monitor&quot; or &quot;enforce&quot;, not &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.page_critical_at: must not be below response.page_at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON at offset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the policy must be a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schema_version: this Vigil reads policy version 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PolicyCommand</name>
+    <message>
+        <source>Checks a risk policy file, or prints the default policy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;check FILE&apos; or &apos;defaults&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil policy: %1
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &apos;check FILE&apos; or &apos;defaults&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: valid policy
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n problem(s), policy not valid
+</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PolicyForm</name>
+    <message>
+        <source>Thresholds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an alert at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scoring.alert_threshold: a user&apos;s alert opens when their risk reaches this score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step up at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.step_up_at: challenge the user (sessions cleared, Okta Verify push)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.page_at: page the on-call analyst and start the suspension countdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Critical page at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.page_critical_at: the page has critical severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-suspend after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>response.auto_suspend_delay_minutes: how long after the page the safety net decides (5 to 60)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity bands (risk at least)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Places and networks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allowed countries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty: every country (e.g. US, Canada)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detections.geo_risk.allowed_countries: sign-ins from elsewhere score geo_risk; names or ISO codes, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High-risk countries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. KP, IR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detections.geo_risk.high_risk_countries: sign-ins from these always score geo_risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymizer ASNs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AS numbers, e.g. 9009, 60068</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detections.anonymizer.asns: networks of VPN and proxy services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points per detection</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PolicyPreview</name>
+    <message>
+        <source>the preview was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the stored events could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PolicyPreviewDialog</name>
+    <message>
+        <source>Policy preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thresholds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All stored history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored events replayed, ending with the newest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change a threshold, then Preview to see who it would have affected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only users whose actions change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the proposed policy to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the current policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last %1 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✖ Cannot preview or save: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (and %1 more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>. Fix it in the Edit JSON tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ The policy changed since this preview: Preview again. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The policy has errors: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replay the stored history under the current and the proposed policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaying… %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaying… %p% · %1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preview failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No stored events to replay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 users change of %2 with an alert or an action · now %3 stepped up, %4 paged, %5 suspended (proposed: %6, %7, %8) · %9 events from %10 to %11 replayed in %12 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✖ Could not save the policy to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PreviewResultModel</name>
+    <message>
+        <source>step-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newly affected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No longer affected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Different actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 user suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 users suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 user paged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 users paged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 user stepped up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 users stepped up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No change: the same users would have been stepped up, paged and suspended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity: %1 → %2. Detections: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposed policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peak risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QueueText</name>
+    <message>
+        <source>Detected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stepped up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspension pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspension recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overridden</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>False positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>push sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>push rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>push approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>push failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no push factor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <extracomment>A state, then what the step-up MFA push did: &quot;Stepped up · push rejected&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>brute force</source>
+        <extracomment>Short chip labels for detections in the alert queue.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>spray</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MFA fatigue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MFA failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>session hijack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>privilege</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>impossible travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>risky country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>factor reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tor/VPN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ThreatInsight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in 1 second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in %1 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in %1 %2</source>
+        <extracomment>&quot;in 11 minutes 42 seconds&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 day ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 days ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReplayCommand</name>
+    <message>
+        <source>Reads Okta LogEvents (NDJSON, a JSON array, or an Event Hook payload), processes them in &apos;published&apos; order through the same pipeline as the live console with every response action in dry-run, and writes a JSON report. Rejected records are listed on stderr with their line number and never stop the run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An input file (&apos;-&apos; for standard input); repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The risk policy to apply (default: the built-in one; see &apos;vigil policy&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil replay: %1
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos; (inputs are given with --input)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at least one --input FILE is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil replay: %1:%2: rejected: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil replay: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil replay: no input could be read
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil replay: %1 read, %2 accepted, %3 rejected, %4 duplicates
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportCommand</name>
+    <message>
+        <source>Writes the same JSON report as &apos;vigil replay&apos;, built from the events a live run (&apos;vigil serve&apos; or the console) stored in DIR.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder holding Vigil&apos;s database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The risk policy to apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--data-dir DIR is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil report: no Vigil database in %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil report: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil report: %1 stored events, %2 alerts
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Response</name>
+    <message>
+        <source>no PagerDuty routing key is configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jira needs a project key and an API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResponseEngine</name>
+    <message>
+        <source>automation in %1 mode; %2 responses restored%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, circuit breaker open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 by %2 on %3 (%4): %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert for %1 suppressed until %2 (owner %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paged on-call for %1 (risk %2); suspension decision at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step-up for %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil: %1 risk %2 (%3) for %4: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at the deadline unless acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monitor mode: recommended only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge in Vigil or PagerDuty to stop the countdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call the user on a known number to confirm the sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend now in Vigil if the activity is not theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not read from Okta (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User in the Okta admin console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert in Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read protected accounts (%1): %2; the previous list stays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not suspended: the challenge was passed (%1) and nothing more came from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not suspended: %1 is a protected account; the on-call analyst must decide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not suspended: the circuit breaker is open (step-up only until an analyst resumes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>would suspend (monitor mode): step-up %1, activity continued: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended: not acknowledged; step-up %1; activity continued: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (already suspended by %1: no second call)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspending %1 (%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil suspended %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil suspended the Okta account %1. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, the account of %2 (%3) was suspended as a precaution after sign-in activity that looked like an attack. The security team is on it and will restore access once it is safe; please reach out to them rather than to the IT help desk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hello</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil suspended the Okta account %1 (alert %2, %3, peak risk %4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decision: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detections: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source IPs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step-up challenge: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Person: %1, %2, %3; manager %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To restore access: confirm with the person on a known channel, reset their password and factors, then unsuspend in Vigil (vigil alert unsuspend %1 --reason …).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta account %1 suspended by Vigil (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 suppressed alerts for %2 (%3) until %4: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 automatic suspensions within an hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one source, %1, is behind alerts of %2 users: a lockout attack must not suspend them all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil automation paused (step-up only): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>circuit breaker open: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>automation is not paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a reason is required to resume automation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ticket %1 opened for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opening a ticket for %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step-up push for %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — the suspension call failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspending %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is suspended in Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acknowledged in PagerDuty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no open alert %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert %1 has no pending suspension to override</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an override needs a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspension requested by %1 (monitor mode: not sent to Okta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended by %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert %1 did not suspend anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a false positive needs a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RiskBoard</name>
+    <message>
+        <source>Risk board: users by current risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>RISK BOARD · %n user(s) at risk</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nobody is at risk. Vigil is watching %1 users.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+risk %2 (%3)
+%4
+last seen at %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RiskEngine</name>
+    <message>
+        <source>session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed in at %1:00 local time, outside this user&apos;s usual hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed in at %1:00 local time on %2, outside business hours (no baseline yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed in through an anonymizer from %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tried to sign in through an anonymizer from %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed sign-ins in %2 min, the last from %3 (%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>targeted by a password spray from %1 (%2 accounts in %3 min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 pushes sent and %2 rejected in %3 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an MFA push was accepted right after a push burst: the user may have given in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MFA failed after a correct password from %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed in from %1, a high-risk country (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed in from %1, outside the allowed countries (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>factors were reset %1 min earlier, then a sign-in from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a new device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first sign-in from %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta: New Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2: %3 km in %4 min (%5 km/h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta ThreatInsight flagged %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta ThreatInsight suspects the request from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta rated the sign-in risk HIGH (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>admin privileges granted by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SecretWriteBatch</name>
+    <message>
+        <source>the keychain refused %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeCommand</name>
+    <message>
+        <source>Runs Vigil&apos;s live pipeline without a window: polls the Okta System Log (and receives Event Hooks with --hook-listen), scores every user and logs one line per state change plus a periodic health line.
+Secrets come from the environment: VIGIL_OKTA_TOKEN (SSWS API token), VIGIL_HOOK_SECRET (the Event Hook authorization value), VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_PAGERDUTY_API_TOKEN, VIGIL_NOTIFY_WEBHOOK_URL (a Slack or Teams incoming webhook), VIGIL_JIRA_URL with VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN and VIGIL_JIRA_PROJECT (incident tickets; or VIGIL_TICKET_WEBHOOK_URL).
+SIGTERM or SIGINT stop it cleanly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Okta org, e.g. https://acme.okta.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep Vigil&apos;s database in DIR.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The risk policy to apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monitor (record what would be done) or enforce.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MODE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaces https://events.pagerduty.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds before an automatic suspension.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SECONDS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receive Okta Event Hooks on ADDR:PORT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ADDR:PORT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds between health lines (default 60).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only receive Event Hooks; do not poll the System Log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--okta-url URL is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--no-poll needs --hook-listen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--mode must be monitor or enforce</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--health-interval must be a whole number of seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil serve: VIGIL_OKTA_CLIENT_ID is set but VIGIL_OKTA_PRIVATE_KEY_FILE cannot be read: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--hook-listen must be ADDR:PORT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil serve: VIGIL_HOOK_SECRET is not set: every Event Hook delivery will be refused
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--auto-suspend-delay must be a whole number of seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil serve: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopping: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>serving in %1 mode; data in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>health: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopping on request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Poll the System Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enforce mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In enforce mode Vigil suspends Okta accounts and ends sessions on its own.
+Type the org&apos;s name (%1) to confirm:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://acme.okta.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token (SSWS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 service app (private_key_jwt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitor — decide and record, change nothing in Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enforce — step up and suspend accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off, or 127.0.0.1:8787</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event Hooks are not guaranteed delivery: keep polling on unless the hooks are your only way to Okta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the built-in default policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Org URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service app client id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key id (kid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event Hook listener</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event Hook secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-suspension delay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paging, notifications, tickets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PagerDuty routing key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PagerDuty API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notification webhook URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jira site URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jira account e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jira project key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jira API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test Okta connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stored in the keychain; type to replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enforce mode was not confirmed: the org name did not match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Severity</name>
+    <message>
+        <source>Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <extracomment>Risk below the lowest severity band: ordinary traffic.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusCommand</name>
+    <message>
+        <source>Prints the live pipeline&apos;s health as &apos;vigil serve&apos; last wrote it: state, lag, events and requests per minute, rate limit left, last error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder holding Vigil&apos;s database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the status object as JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil status: no status in %1 (&apos;vigil serve&apos; has not run there)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (pid %2, %3 mode), updated %4
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lag %1 s · %2 events/min · %3 requests/min · %4/%5 requests left · %6 stored · %7 duplicates
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last error: %1 at %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Suppressions</name>
+    <message>
+        <source>a suppression needs a user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a suppression needs an owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a suppression needs a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a suppression must expire after it starts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a suppression may last at most %1 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no suppression %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SystemLogPoller</name>
+    <message>
+        <source>resuming the System Log from the stored position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the stored System Log position belongs to another org; reading the last %1 h again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeping %1 of %2 requests for response actions; polling again in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot authenticate to Okta: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the System Log request failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate limited by Okta without a reset time (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate limited by Okta (%1); polling again in %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta rejected the %1 (%2). Polling stopped: renew the credential and restart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta refused access to the System Log with the %1 (%2). Polling stopped: the credential needs the okta.logs.read scope or a read-only admin role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta answered %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta redirected the System Log request (%1); is the org URL right?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta refused the System Log request: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System Log page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unusable System Log page: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the System Log page had no rel=&quot;next&quot; link; asking again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event %1 of a System Log page rejected: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not store a System Log page: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>caught up with the System Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>catching up with the System Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1; retrying in %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta rejected the stored position (%1); reading again from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TeamCoordinator</name>
+    <message>
+        <source>%1 acted on %2 first: it is %3 (%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: reconnected to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lost the team database connection (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: took the automation lock; leading in %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: this console now leads the automation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team: stopped leading: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the team database is not reachable; the command was not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot queue the command: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no console leads the automation right now; try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the leading console did not answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Theme</name>
+    <message>
+        <source>&amp;Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserActivityChart</name>
+    <message>
+        <source>Events per hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events per hour, last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events per hour, last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserAuditModel</name>
+    <message>
+        <source> — reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> → %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (dry run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> → %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · record %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserContributionsModel</name>
+    <message>
+        <source>%1 (alert %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserProfileBuilder</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>first seen in the last %n hour(s) of the window</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Okta reported a new device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta reported a new location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No user given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the responses: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserSightingsModel</name>
+    <message>
+        <source>★ NEW  %1</source>
+        <extracomment>Marks a device or place first seen recently</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+New: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device or client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserTimelineModel</name>
+    <message>
+        <source>no outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device fingerprint %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not linked to an alert of this user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fed %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The alerts an event counted towards: without the alert&apos;s own event list, an event from one of its source IPs while it was open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fed alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserView</name>
+    <message>
+        <source>Open in Okta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hold (acknowledge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Suspend now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel suspension…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;False positive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stops the auto-suspension countdown; the alert stays open with you as its owner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspends the Okta account now and ends its sessions (asks first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancels the pending suspension; a reason is required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last 24 hours of event time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last 7 days of event time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the user&apos;s events, responses and audit records from the store again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter events: type, outcome, IP, place, client…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) shown</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devices &amp;&amp; places</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why this score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;AUDIT&lt;/b&gt; — records about this user and their alerts, newest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response &amp;&amp; audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The store is not available: no stored events to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No stored events for this user in the last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 events in the last 7 days, newest %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the newest %1 only, from %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;DEVICES&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>· &lt;b&gt;%n new&lt;/b&gt;</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>· none new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;PLACES&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Link to the Okta admin console copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No user&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press U on an alert or click a user on the risk board.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>risk &lt;b&gt;%1&lt;/b&gt; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(peak %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not at risk now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reports to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta id not seen yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Okta id %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last seen in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Okta admin console&apos;s address is not known.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user&apos;s Okta id is not in the stored events yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;WHY&lt;/b&gt; — no open alert and no recent risk for this user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;WHY %1&lt;/b&gt; — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recent contributions behind the score, newest first. The score is their sum, decayed with time and capped at 100.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acts on alert %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user has no open alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RESPONSE&lt;/b&gt; — the automation has not acted on this user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RESPONSE&lt;/b&gt; to %1: &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto-suspend in &lt;b&gt;%1&lt;/b&gt; unless acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step-up: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decision: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 by %2 until %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Suppressed&lt;/b&gt;: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VigilSim</name>
+    <message>
+        <source>A simulated Okta org (System Log, Users, Factors, Groups) and PagerDuty, served over HTTP.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address and port to listen on (port 0: any free one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed: the same seed gives the same org and traffic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of people in the org.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sim seconds per real second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hours of traffic already in the log at start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faults on /api/v1/logs: 429burst,500,slow,truncated,expiredcursor, each optionally =PROBABILITY or @REQUEST_NUMBER.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Okta API token clients must send (SSWS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PagerDuty routing key (32 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PagerDuty REST API token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests per minute allowed on /api/v1/logs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run an attack (%1), optionally @MINUTES of sim time after the start (default 1). Repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliver Event Hooks to this URL (after verification).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Authorization header value sent with Event Hooks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--seed needs a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--users needs a number of at least 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--speed needs a positive number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--history-hours needs a number of hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--rate-limit needs a positive number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--routing-key must be 32 characters, as PagerDuty&apos;s integration keys are</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--faults: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--listen needs ADDRESS:PORT, e.g. 127.0.0.1:8080</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil-sim: warning: %1 is not a loopback address; the simulator has no TLS and is meant for this machine only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown attack &apos;%1&apos; (known: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--attack %1: minutes must be a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil-sim: cannot listen on %1:%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attack %1 on %2 from %3 at %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--hook-url is not a URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event hook verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event hook verification failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil-sim: %1 people, seed %2, speed %3x, serving %4 (Okta token: %5, PagerDuty routing key: %6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>&amp;Explore with the demo tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect to your Okta org</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Welcome to Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil watches your Okta System Log, scores every user&apos;s account-takeover risk and shows who is under attack, why, and what the automation will do next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A simulated Okta org on this computer: 200 people, a day of history and a scripted attack every few seconds. No credentials; nothing leaves this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read your org&apos;s System Log with an API token or an OAuth service app. Vigil starts in monitor mode: it changes nothing in Okta until you turn on enforce.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WorldMapWidget</name>
+    <message>
+        <source>World map of sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-ins as markers by risk, impossible travel as arcs. Plus and minus zoom, arrow keys pan, Home resets the view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sign-in(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click to list them; zoom in to separate them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Impossible travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 km at %2 km/h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1k</source>
+        <extracomment>Compact thousands on a map cluster, e.g. &quot;1.2k&quot; or &quot;15k&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 km/h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map data: Natural Earth; world-atlas, ISC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sign-ins to show yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Keep Vigil&apos;s database in DIR.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a picture of the window to FILE (PNG) once it is shown, then quit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run against a built-in simulated Okta org (no credentials, no network).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How much faster time runs in the demo org.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FACTOR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait before the screenshot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds of demo traffic before the screenshot (instead of --screenshot-delay).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SECONDS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appearance: system, light or dark (remembered from the View menu otherwise).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>THEME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil: --demo-speed must be between 0 and 3600
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil: the demo could not start: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil — demo tenant (simulated Okta org)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigil — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vigil: cannot connect to %1: %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::EventSourcePage</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
