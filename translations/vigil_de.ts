@@ -13,151 +13,166 @@
   resolve ID           close the alert
   false-positive ID    close it as a false positive (reason required; --suppress-hours to silence the user&apos;s alerts for a while)
   resume-automation    close the circuit breaker (reason required)</source>
-        <translation type="unfinished"></translation>
+        <translation>Listet Alarme auf oder bearbeitet einen, wie ein Analyst in der Konsole. Jeder Befehl wird im Audit-Log festgehalten, mit Urheber (OS-Benutzer und Host) und Begründung.
+  list                 offene Alarme mit Status und Countdown (--all: auch geschlossene)
+  ack ID               bestätigen: stoppt den Countdown der automatischen Sperrung
+  override ID          ausstehende Sperrung abbrechen (Begründung erforderlich)
+  suspend ID           Konto sofort sperren (Durchsetzungsmodus)
+  unsuspend ID         Konto wieder entsperren
+  resolve ID           Alarm schließen
+  false-positive ID    als Fehlalarm schließen (Begründung erforderlich; --suppress-hours unterdrückt die Alarme des Benutzers eine Zeit lang)
+  resume-automation    Circuit Breaker schließen (Begründung erforderlich)</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>Why: recorded in the audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung; wird im Audit-Log festgehalten.</translation>
     </message>
     <message>
         <source>TEXT</source>
-        <translation type="unfinished"></translation>
+        <translation>TEXT</translation>
     </message>
     <message>
         <source>With false-positive: suppress the user&apos;s alerts for H hours.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit false-positive: Alarme des Benutzers H Stunden lang unterdrücken.</translation>
     </message>
     <message>
         <source>H</source>
-        <translation type="unfinished"></translation>
+        <translation>H</translation>
     </message>
     <message>
         <source>With --suppress-hours: only these detections (comma-separated).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit --suppress-hours: nur diese Erkennungen (durch Kommas getrennt).</translation>
     </message>
     <message>
         <source>LIST</source>
-        <translation type="unfinished"></translation>
+        <translation>LISTE</translation>
     </message>
     <message>
         <source>With list: closed alerts too.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit list: auch geschlossene Alarme.</translation>
     </message>
     <message>
         <source>With no Vigil running: the policy to apply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn kein Vigil läuft: die anzuwendende Richtlinie.</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>With no Vigil running: monitor or enforce (default: the policy&apos;s response.mode).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn kein Vigil läuft: monitor oder enforce (Standard: response.mode der Richtlinie).</translation>
     </message>
     <message>
         <source>MODE</source>
-        <translation type="unfinished"></translation>
+        <translation>MODUS</translation>
     </message>
     <message>
         <source>list, or one of: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>list oder eines von: %1</translation>
     </message>
     <message>
         <source>The alert id (from &apos;vigil alert list&apos; or the console).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Alarm-ID (aus &apos;vigil alert list&apos; oder der Konsole).</translation>
     </message>
     <message>
         <source>say &apos;list&apos; or one of: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;list&apos; oder eines von %1 angeben</translation>
     </message>
     <message>
         <source>&apos;%1&apos; needs the alert id</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; benötigt die Alarm-ID</translation>
     </message>
     <message>
         <source>&apos;%1&apos; takes no alert id</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; akzeptiert keine Alarm-ID</translation>
     </message>
     <message>
         <source>&apos;%1&apos; needs --reason TEXT</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; benötigt --reason TEXT</translation>
     </message>
     <message>
         <source>--suppress-hours takes a positive number of hours, with false-positive</source>
-        <translation type="unfinished"></translation>
+        <translation>--suppress-hours erwartet eine positive Zahl von Stunden, zusammen mit false-positive</translation>
     </message>
     <message>
         <source>vigil alert: no Vigil database in %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil alert: keine Vigil-Datenbank in %1
+</translation>
     </message>
     <message>
         <source>vigil alert: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil alert: %1
+</translation>
     </message>
     <message>
         <source>%1  %2  %3  %4  %5  %6
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1  %2  %3  %4  %5  %6
+</translation>
     </message>
     <message>
         <source>alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm</translation>
     </message>
     <message>
         <source>user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad</translation>
     </message>
     <message>
         <source>risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko</translation>
     </message>
     <message>
         <source>state</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>countdown</source>
-        <translation type="unfinished"></translation>
+        <translation>Countdown</translation>
     </message>
     <message>
         <source>no alerts
 </source>
-        <translation type="unfinished"></translation>
+        <translation>keine Alarme
+</translation>
     </message>
     <message>
         <source>no open alerts
 </source>
-        <translation type="unfinished"></translation>
+        <translation>keine offenen Alarme
+</translation>
     </message>
     <message>
         <source>--mode must be monitor or enforce</source>
-        <translation type="unfinished"></translation>
+        <translation>--mode muss monitor oder enforce sein</translation>
     </message>
     <message numerus="yes">
         <source>no Vigil is running on %1: %n call(s) to Okta or PagerDuty wait in the outbox for the next &apos;vigil serve&apos; or console
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>auf %1 läuft kein Vigil: %n Aufruf an Okta oder PagerDuty wartet in der Outbox auf das nächste &apos;vigil serve&apos; oder die nächste Konsole
+</numerusform>
+            <numerusform>auf %1 läuft kein Vigil: %n Aufrufe an Okta oder PagerDuty warten in der Outbox auf das nächste &apos;vigil serve&apos; oder die nächste Konsole
+</numerusform>
         </translation>
     </message>
 </context>
@@ -165,142 +180,142 @@
     <name>AlertDetailPanel</name>
     <message>
         <source>&amp;Hold (acknowledge)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anhalten (bestätigen)</translation>
     </message>
     <message>
         <source>&amp;Suspend now…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Jetzt sperren…</translation>
     </message>
     <message>
         <source>&amp;Cancel suspension…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung a&amp;bbrechen…</translation>
     </message>
     <message>
         <source>&amp;Resolve</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Erledigen</translation>
     </message>
     <message>
         <source>&amp;False positive…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fehlalarm…</translation>
     </message>
     <message>
         <source>Stops the auto-suspension countdown; the alert stays open with you as its owner.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppt den Countdown der automatischen Sperrung; der Alarm bleibt offen, mit Ihnen als Bearbeiter.</translation>
     </message>
     <message>
         <source>Suspends the Okta account now and ends its sessions (asks first).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrt das Okta-Konto sofort und beendet seine Sitzungen (mit Rückfrage).</translation>
     </message>
     <message>
         <source>Cancels the pending suspension; a reason is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bricht die ausstehende Sperrung ab; eine Begründung ist erforderlich.</translation>
     </message>
     <message>
         <source>&lt;b&gt;No alert selected&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kein Alarm ausgewählt&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Select an alert in the queue to see why it scored and what happens next.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Alarm in der Warteschlange, um zu sehen, woher sein Risikowert kommt und was als Nächstes geschieht.</translation>
     </message>
     <message>
         <source>reports to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>berichtet an %1</translation>
     </message>
     <message>
         <source>profile not read from Okta yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil noch nicht aus Okta gelesen</translation>
     </message>
     <message>
         <source>from %1%2</source>
-        <translation type="unfinished"></translation>
+        <translation>von %1%2</translation>
     </message>
     <message>
         <source>&lt;b&gt;WHY %1&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;WARUM %1&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;NEXT&lt;/b&gt; auto-suspend in &lt;b&gt;%1&lt;/b&gt; unless acknowledged (step-up: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;ALS NÄCHSTES&lt;/b&gt; automatische Sperrung in &lt;b&gt;%1&lt;/b&gt;, sofern nicht bestätigt (Step-up: %2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;SUSPENDED&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;GESPERRT&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;ACKNOWLEDGED&lt;/b&gt; by %1 — the countdown is stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;BESTÄTIGT&lt;/b&gt; von %1 — der Countdown ist gestoppt</translation>
     </message>
     <message>
         <source>&lt;b&gt;STATE&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;STATUS&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Ticket %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ticket %1</translation>
     </message>
 </context>
 <context>
     <name>AlertFilter</name>
     <message>
         <source>&apos;%1&apos; at %2 needs something to exclude, e.g. -user:bob or !country:US</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 braucht etwas zum Ausschließen, z. B. -user:bob oder !country:US</translation>
     </message>
     <message>
         <source>empty quotes at %1 match nothing</source>
-        <translation type="unfinished"></translation>
+        <translation>leere Anführungszeichen an Stelle %1 treffen auf nichts zu</translation>
     </message>
     <message>
         <source>unknown field &apos;%1&apos; at %2; try %3 (put text with &apos;:&apos; in quotes to search for it)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekanntes Feld &apos;%1&apos; an Stelle %2; versuchen Sie %3 (setzen Sie Text mit &apos;:&apos; in Anführungszeichen, um danach zu suchen)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 compares only severity and risk; use %3:VALUE</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 vergleicht nur severity und risk; verwenden Sie %3:WERT</translation>
     </message>
     <message>
         <source>&apos;%1%2&apos; at %3 needs a value, e.g. %4</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1%2&apos; an Stelle %3 braucht einen Wert, z. B. %4</translation>
     </message>
     <message>
         <source>empty value in the list at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>leerer Wert in der Liste an Stelle %1</translation>
     </message>
     <message>
         <source>unexpected quote at %1; quote the whole value, e.g. %2:&quot;a b&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>unerwartetes Anführungszeichen an Stelle %1; setzen Sie den ganzen Wert in Anführungszeichen, z. B. %2:&quot;a b&quot;</translation>
     </message>
     <message>
         <source>a list at %1 needs &apos;:&apos;, not &apos;%2&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Liste an Stelle %1 braucht &apos;:&apos;, nicht &apos;%2&apos;</translation>
     </message>
     <message>
         <source>unknown severity &apos;%1&apos; at %2; use low, medium, high or critical</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Schweregrad &apos;%1&apos; an Stelle %2; verwenden Sie low, medium, high oder critical</translation>
     </message>
     <message>
         <source>risk needs a number from 0 to 100 at %1, not &apos;%2&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>risk braucht an Stelle %1 eine Zahl von 0 bis 100, nicht &apos;%2&apos;</translation>
     </message>
     <message>
         <source>unknown status &apos;%1&apos; at %2; try %3</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Status &apos;%1&apos; an Stelle %2; versuchen Sie %3</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 is not an address range such as 10.0.0.0/8</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 ist kein Adressbereich wie 10.0.0.0/8</translation>
     </message>
     <message>
         <source>empty value at %1 matches nothing</source>
-        <translation type="unfinished"></translation>
+        <translation>leerer Wert an Stelle %1 trifft auf nichts zu</translation>
     </message>
     <message>
         <source>unexpected &apos;%1&apos; at %2 after the closing quote; add a space</source>
-        <translation type="unfinished"></translation>
+        <translation>unerwartetes &apos;%1&apos; an Stelle %2 nach dem schließenden Anführungszeichen; fügen Sie ein Leerzeichen ein</translation>
     </message>
     <message>
         <source>the quote at %1 is never closed</source>
-        <translation type="unfinished"></translation>
+        <translation>das Anführungszeichen an Stelle %1 wird nicht geschlossen</translation>
     </message>
 </context>
 <context>
@@ -308,11 +323,11 @@
     <message>
         <source>%1 (%2)</source>
         <extracomment>The first row of a user&apos;s group of alerts: the login and how many rows the group has.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1, %2 alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2 Alarme</translation>
     </message>
 </context>
 <context>
@@ -320,7 +335,7 @@
     <message>
         <source>+%1</source>
         <extracomment>More detection chips than fit in the cell; the tooltip lists them all.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>+%1</translation>
     </message>
 </context>
 <context>
@@ -328,582 +343,583 @@
     <message>
         <source>—</source>
         <extracomment>No analyst assigned to the alert.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>%1 severity (risk %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad %1 (Risiko %2)</translation>
     </message>
     <message>
         <source>Alert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1</translation>
     </message>
     <message>
         <source>%1 alerts in the queue for this user</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme dieses Benutzers in der Warteschlange</translation>
     </message>
     <message>
         <source>Risk %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko %1</translation>
     </message>
     <message>
         <source>Risk %1 · recent: %2</source>
         <extracomment>Risk now, then the recent samples oldest first: &quot;Risk 94 · recent: 20 → 45 → 94&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Risiko %1 · zuletzt: %2</translation>
     </message>
     <message>
         <source>The suspension of %1 was due at %2; the safety net is deciding now</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sperrung von %1 war um %2 fällig; das Sicherheitsnetz entscheidet jetzt</translation>
     </message>
     <message>
         <source>Vigil suspends %1 at %2 (%3) unless someone holds (a) or cancels (o) it</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil sperrt %1 um %2 (%3), sofern niemand anhält (a) oder abbricht (o)</translation>
     </message>
     <message>
         <source>Suspension recommended: an analyst decides (s to suspend)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung empfohlen: ein Analyst entscheidet (s zum Sperren)</translation>
     </message>
     <message>
         <source>No automatic suspension is scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine automatische Sperrung geplant</translation>
     </message>
     <message>
         <source>Opened %1
 Last activity %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Geöffnet %1
+Letzte Aktivität %2 (%3)</translation>
     </message>
     <message>
         <source>No source address</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Quelladresse</translation>
     </message>
     <message>
         <source>Country unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Land unbekannt</translation>
     </message>
     <message>
         <source>Nobody is assigned</source>
-        <translation type="unfinished"></translation>
+        <translation>Niemand zugewiesen</translation>
     </message>
     <message>
         <source>Assigned to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugewiesen an %1</translation>
     </message>
     <message>
         <source>%1 severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad %1</translation>
     </message>
     <message>
         <source>Suspends %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrt %1</translation>
     </message>
     <message>
         <source>No suspension scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Sperrung geplant</translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht zugewiesen</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko</translation>
     </message>
     <message>
         <source>Detections</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkennungen</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Suspends in</source>
         <extracomment>Column header: time left before the automatic suspension.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung in</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>Alter</translation>
     </message>
     <message>
         <source>Source IP</source>
-        <translation type="unfinished"></translation>
+        <translation>Quell-IP</translation>
     </message>
     <message>
         <source>Country</source>
-        <translation type="unfinished"></translation>
+        <translation>Land</translation>
     </message>
     <message>
         <source>Assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearbeiter</translation>
     </message>
     <message>
         <source>Risk 0–100 and its recent trend</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko 0–100 und sein jüngster Verlauf</translation>
     </message>
     <message>
         <source>Time left before Vigil suspends the account, unless an analyst holds or cancels it</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbleibende Zeit, bis Vigil das Konto sperrt, sofern kein Analyst anhält oder abbricht</translation>
     </message>
     <message>
         <source>Time since the alert opened</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit seit Öffnen des Alarms</translation>
     </message>
 </context>
 <context>
     <name>AlertQueueView</name>
     <message>
         <source>&amp;Hold</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anhalten</translation>
     </message>
     <message>
         <source>Approve &amp;now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Jetzt genehmigen</translation>
     </message>
     <message>
         <source>&amp;Cancel suspension…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung a&amp;bbrechen…</translation>
     </message>
     <message>
         <source>&amp;Group by user</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Benutzer &amp;gruppieren</translation>
     </message>
     <message>
         <source>Keep each user&apos;s alerts together, most dangerous user first (g)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme je Benutzer zusammenfassen, gefährlichster Benutzer zuerst (g)</translation>
     </message>
     <message>
         <source>Keys…</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten…</translation>
     </message>
     <message>
         <source>Keyboard shortcuts of the queue (?)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel der Warteschlange (?)</translation>
     </message>
     <message>
         <source>Acknowledge: keep the account active while you look into it (a)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen: Konto aktiv lassen, während Sie den Fall prüfen (a)</translation>
     </message>
     <message>
         <source>Suspend the account now instead of at the deadline (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto jetzt sperren statt bei Fristablauf (s)</translation>
     </message>
     <message>
         <source>Override: cancel the suspension, with a reason for the audit log (o)</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersteuern: Sperrung abbrechen, mit Begründung für das Audit-Log (o)</translation>
     </message>
     <message>
         <source>Alert queue</source>
         <extracomment>The queue&apos;s title line: &quot;Alert queue · 30 alerts · 1 pending suspension · 12 shown&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Alarm-Warteschlange</translation>
     </message>
     <message>
         <source>No open alerts — Vigil is watching 1 user</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine offenen Alarme — Vigil überwacht 1 Benutzer</translation>
     </message>
     <message>
         <source>No open alerts — Vigil is watching %1 users</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine offenen Alarme — Vigil überwacht %1 Benutzer</translation>
     </message>
     <message>
         <source>No open alerts — Vigil is watching</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine offenen Alarme — Vigil überwacht</translation>
     </message>
     <message>
         <source>j / k</source>
-        <translation type="unfinished"></translation>
+        <translation>j / k</translation>
     </message>
     <message>
         <source>Next / previous alert (Shift extends the selection)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächster / vorheriger Alarm (Umschalt erweitert die Auswahl)</translation>
     </message>
     <message>
         <source>x, Space</source>
-        <translation type="unfinished"></translation>
+        <translation>x, Leertaste</translation>
     </message>
     <message>
         <source>Add or remove the current alert from the selection</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktuellen Alarm zur Auswahl hinzufügen oder daraus entfernen</translation>
     </message>
     <message>
         <source>Ctrl+A</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+A</translation>
     </message>
     <message>
         <source>Select every alert in view</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle angezeigten Alarme auswählen</translation>
     </message>
     <message>
         <source>a</source>
-        <translation type="unfinished"></translation>
+        <translation>a</translation>
     </message>
     <message>
         <source>Acknowledge (holds a pending suspension)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen (hält eine ausstehende Sperrung an)</translation>
     </message>
     <message>
         <source>o</source>
-        <translation type="unfinished"></translation>
+        <translation>o</translation>
     </message>
     <message>
         <source>Override: cancel a pending suspension, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersteuern: ausstehende Sperrung abbrechen, mit Begründung</translation>
     </message>
     <message>
         <source>s</source>
-        <translation type="unfinished"></translation>
+        <translation>s</translation>
     </message>
     <message>
         <source>Suspend the account now (asks first)</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto jetzt sperren (mit Rückfrage)</translation>
     </message>
     <message>
         <source>r</source>
-        <translation type="unfinished"></translation>
+        <translation>r</translation>
     </message>
     <message>
         <source>Resolve</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigen</translation>
     </message>
     <message>
         <source>f</source>
-        <translation type="unfinished"></translation>
+        <translation>f</translation>
     </message>
     <message>
         <source>False positive: reason, note, optional suppression</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlalarm: Begründung, Notiz, optionale Unterdrückung</translation>
     </message>
     <message>
         <source>u, Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>u, Eingabe</translation>
     </message>
     <message>
         <source>Open the user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer öffnen</translation>
     </message>
     <message>
         <source>g</source>
-        <translation type="unfinished"></translation>
+        <translation>g</translation>
     </message>
     <message>
         <source>Group by user on or off</source>
-        <translation type="unfinished"></translation>
+        <translation>Gruppierung nach Benutzer ein/aus</translation>
     </message>
     <message>
         <source>/</source>
-        <translation type="unfinished"></translation>
+        <translation>/</translation>
     </message>
     <message>
         <source>Filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter</translation>
     </message>
     <message>
         <source>Esc</source>
-        <translation type="unfinished"></translation>
+        <translation>Esc</translation>
     </message>
     <message>
         <source>In the filter: clear it, then back to the queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Filter: Filter leeren, dann zurück zur Warteschlange</translation>
     </message>
     <message>
         <source>?</source>
-        <translation type="unfinished"></translation>
+        <translation>?</translation>
     </message>
     <message>
         <source>This list</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Liste</translation>
     </message>
     <message>
         <source>Acknowledge alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme bestätigen</translation>
     </message>
     <message>
         <source>Acknowledge %1 alerts?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme bestätigen?</translation>
     </message>
     <message>
         <source>Users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer: %1</translation>
     </message>
     <message>
         <source>Pending suspensions among them are held: the accounts stay active until someone decides.</source>
-        <translation type="unfinished"></translation>
+        <translation>Darunter ausstehende Sperrungen werden angehalten: Die Konten bleiben aktiv, bis jemand entscheidet.</translation>
     </message>
     <message>
         <source>Acknowledge %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bestätigen</translation>
     </message>
     <message>
         <source>Override the alert for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 übersteuern</translation>
     </message>
     <message>
         <source>Cancel the automatic suspension of %1 and keep the account active?</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatische Sperrung von %1 abbrechen und das Konto aktiv lassen?</translation>
     </message>
     <message>
         <source>Override the alert for %1: the automation will not suspend the account for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 übersteuern: Die Automatisierung sperrt das Konto deswegen nicht.</translation>
     </message>
     <message>
         <source>Override</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersteuern</translation>
     </message>
     <message>
         <source>Override %1 alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme übersteuern</translation>
     </message>
     <message>
         <source>Override %1 alerts?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme übersteuern?</translation>
     </message>
     <message>
         <source>Pending suspensions among them are cancelled; the accounts stay active. Users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Darunter ausstehende Sperrungen werden abgebrochen; die Konten bleiben aktiv. Benutzer: %1</translation>
     </message>
     <message>
         <source>Override %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 übersteuern</translation>
     </message>
     <message>
         <source>The reason goes to the audit log with your name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Begründung wird mit Ihrem Namen im Audit-Log festgehalten.</translation>
     </message>
     <message>
         <source>User confirmed the activity</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer hat die Aktivität bestätigt</translation>
     </message>
     <message>
         <source>Known VPN or travel</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekanntes VPN oder Reise</translation>
     </message>
     <message>
         <source>Executive travelling, verified by phone</source>
-        <translation type="unfinished"></translation>
+        <translation>Führungskraft auf Reisen, telefonisch verifiziert</translation>
     </message>
     <message>
         <source>Test or service account</source>
-        <translation type="unfinished"></translation>
+        <translation>Test- oder Dienstkonto</translation>
     </message>
     <message>
         <source>Suspend %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sperren</translation>
     </message>
     <message>
         <source>Suspend the Okta account %1 now?</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-Konto %1 jetzt sperren?</translation>
     </message>
     <message>
         <source>Suspend %1 accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Konten sperren</translation>
     </message>
     <message>
         <source>Suspend %1 Okta accounts now (%2 alerts)?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Okta-Konten jetzt sperren (%2 Alarme)?</translation>
     </message>
     <message>
         <source>Okta signs them out everywhere (sessions and OAuth tokens are revoked) and blocks sign-in until someone unsuspends the account. On-call is updated, and the IT team, the manager and the ticket system are told where that is set up.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta meldet die Benutzer überall ab (Sitzungen und OAuth-Tokens werden widerrufen) und blockiert die Anmeldung, bis jemand das Konto entsperrt. Die Rufbereitschaft wird aktualisiert; IT-Team, Vorgesetzte und Ticketsystem werden informiert, sofern eingerichtet.</translation>
     </message>
     <message>
         <source>Vigil is in monitor mode: this records a suspension recommendation; nothing changes in Okta.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil ist im Überwachungsmodus: Dies erfasst nur eine Sperrempfehlung; in Okta ändert sich nichts.</translation>
     </message>
     <message>
         <source>approved from the alert queue</source>
-        <translation type="unfinished"></translation>
+        <translation>in der Alarm-Warteschlange genehmigt</translation>
     </message>
     <message>
         <source>suspended from the alert queue</source>
-        <translation type="unfinished"></translation>
+        <translation>aus der Alarm-Warteschlange gesperrt</translation>
     </message>
     <message>
         <source>Resolve the alert for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 erledigen</translation>
     </message>
     <message>
         <source>Resolve the alert for %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 erledigen?</translation>
     </message>
     <message>
         <source>Resolve %1 alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme erledigen</translation>
     </message>
     <message>
         <source>Resolve %1 alerts?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme erledigen?</translation>
     </message>
     <message>
         <source>Resolve %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 erledigen</translation>
     </message>
     <message>
         <source>Resolving closes the alert and stops its pending automation.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigen schließt den Alarm und stoppt seine ausstehende Automatisierung.</translation>
     </message>
     <message>
         <source>Contained</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingedämmt</translation>
     </message>
     <message>
         <source>Expected activity</source>
-        <translation type="unfinished"></translation>
+        <translation>Erwartete Aktivität</translation>
     </message>
     <message>
         <source>Handled in a ticket</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem Ticket bearbeitet</translation>
     </message>
     <message>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikat</translation>
     </message>
     <message>
         <source>False positive: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlalarm: %1</translation>
     </message>
     <message>
         <source>Mark the alert for %1 as a false positive?</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 als Fehlalarm markieren?</translation>
     </message>
     <message>
         <source>Mark %1 false positives</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Fehlalarme markieren</translation>
     </message>
     <message>
         <source>Mark %1 alerts as false positives?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme als Fehlalarme markieren?</translation>
     </message>
     <message>
         <source>Pending suspension</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausstehende Sperrung</translation>
     </message>
     <message>
         <source>Pending suspensions</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausstehende Sperrungen</translation>
     </message>
     <message>
         <source>Hold (acknowledge)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten (bestätigen)</translation>
     </message>
     <message>
         <source>Approve suspension now…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung jetzt genehmigen…</translation>
     </message>
     <message>
         <source>Cancel suspension…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung abbrechen…</translation>
     </message>
     <message>
         <source>Acknowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen</translation>
     </message>
     <message>
         <source>Acknowledge %1 alerts…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme bestätigen…</translation>
     </message>
     <message>
         <source>Override…</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersteuern…</translation>
     </message>
     <message>
         <source>Override %1 alerts…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme übersteuern…</translation>
     </message>
     <message>
         <source>Suspend now…</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt sperren…</translation>
     </message>
     <message>
         <source>Suspend for %1 alerts…</source>
-        <translation type="unfinished"></translation>
+        <translation>Für %1 Alarme sperren…</translation>
     </message>
     <message>
         <source>Resolve…</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigen…</translation>
     </message>
     <message>
         <source>Resolve %1 alerts…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme erledigen…</translation>
     </message>
     <message>
         <source>False positive…</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlalarm…</translation>
     </message>
     <message>
         <source>Mark %1 false positives…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Fehlalarme markieren…</translation>
     </message>
     <message>
         <source>Open user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer öffnen</translation>
     </message>
     <message>
         <source>1 alert</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Alarm</translation>
     </message>
     <message>
         <source>%1 alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarme</translation>
     </message>
     <message>
         <source>1 pending suspension</source>
-        <translation type="unfinished"></translation>
+        <translation>1 ausstehende Sperrung</translation>
     </message>
     <message>
         <source>%1 pending suspensions</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ausstehende Sperrungen</translation>
     </message>
     <message>
         <source>%1 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angezeigt</translation>
     </message>
     <message>
         <source>Vigil will suspend %1 unless someone holds or cancels it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil sperrt %1, sofern niemand anhält oder abbricht.</translation>
     </message>
     <message>
         <source>Vigil suspends %1 in %2 unless someone holds or cancels it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil sperrt %1 in %2, sofern niemand anhält oder abbricht.</translation>
     </message>
     <message>
         <source>The suspension of %1 is due now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sperrung von %1 ist jetzt fällig.</translation>
     </message>
     <message>
         <source>Next pending suspension:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste ausstehende Sperrung:</translation>
     </message>
     <message>
         <source>Next pending suspension (hidden by the filter):</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste ausstehende Sperrung (vom Filter ausgeblendet):</translation>
     </message>
     <message>
         <source>1 more pending.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 weitere ausstehend.</translation>
     </message>
     <message>
         <source>%1 more pending.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 weitere ausstehend.</translation>
     </message>
     <message>
         <source>No alerts match “%1”; the filter hides 1 alert.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Alarme passen zu „%1“; der Filter blendet 1 Alarm aus.</translation>
     </message>
     <message>
         <source>No alerts match “%1”; the filter hides %2 alerts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Alarme passen zu „%1“; der Filter blendet %2 Alarme aus.</translation>
     </message>
     <message>
         <source>Press Esc in the filter to clear it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Drücken Sie im Filter Esc, um ihn zu leeren.</translation>
     </message>
 </context>
 <context>
@@ -935,15 +951,15 @@ Last activity %2 (%3)</source>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">VERZ</translation>
     </message>
     <message>
         <source>jsonl (default) or csv.</source>
@@ -959,7 +975,7 @@ Last activity %2 (%3)</source>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">DATEI</translation>
     </message>
     <message>
         <source>verify or export</source>
@@ -1356,16 +1372,8 @@ Commands:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>
-Options:
-  -h, --help     Show this help, or a command&apos;s help with &apos;vigil &lt;command&gt; --help&apos;
-  -v, --version  Show the version
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>Show the version.</source>
@@ -1404,6 +1412,15 @@ Options:
     </message>
     <message>
         <source>vigil %1: cannot write the report to %2: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+Options:
+  -h, --help     Show this help, or a command&apos;s help with &apos;vigil &lt;command&gt; --help&apos;
+  -v, --version  Show the version
+  --lang LANG    Speak LANG (en, de, fr) instead of the system&apos;s language
 </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1504,15 +1521,15 @@ Options:
     </message>
     <message>
         <source>User confirmed the activity</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Benutzer hat die Aktivität bestätigt</translation>
     </message>
     <message>
         <source>Known VPN or travel</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Bekanntes VPN oder Reise</translation>
     </message>
     <message>
         <source>Test or service account</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Test- oder Dienstkonto</translation>
     </message>
     <message>
         <source>Detection needs tuning (wrong logic)</source>
@@ -1572,7 +1589,7 @@ Options:
     </message>
     <message>
         <source>Mark %1 false positives</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 Fehlalarme markieren</translation>
     </message>
     <message>
         <source>Choose a reason.</source>
@@ -1608,27 +1625,27 @@ Options:
     </message>
     <message>
         <source>empty quotes at %1 match nothing</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">leere Anführungszeichen an Stelle %1 treffen auf nichts zu</translation>
     </message>
     <message>
         <source>unknown field &apos;%1&apos; at %2; try %3 (put text with &apos;:&apos; in quotes to search for it)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">unbekanntes Feld &apos;%1&apos; an Stelle %2; versuchen Sie %3 (setzen Sie Text mit &apos;:&apos; in Anführungszeichen, um danach zu suchen)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 needs a value, e.g. %3</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&apos;%1%2&apos; an Stelle %3 braucht einen Wert, z. B. %3 {1&apos;?} {2 ?}</translation>
     </message>
     <message>
         <source>empty value in the list at %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">leerer Wert in der Liste an Stelle %1</translation>
     </message>
     <message>
         <source>unexpected quote at %1; quote the whole value, e.g. %2:&quot;a b&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">unerwartetes Anführungszeichen an Stelle %1; setzen Sie den ganzen Wert in Anführungszeichen, z. B. %2:&quot;a b&quot;</translation>
     </message>
     <message>
         <source>empty value at %1 matches nothing</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">leerer Wert an Stelle %1 trifft auf nichts zu</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 cannot be excluded; use %3 instead</source>
@@ -1644,7 +1661,7 @@ Options:
     </message>
     <message>
         <source>&apos;%1&apos; at %2 is not an address range such as 10.0.0.0/8</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&apos;%1&apos; an Stelle %2 ist kein Adressbereich wie 10.0.0.0/8</translation>
     </message>
     <message>
         <source>since: is not before until:, so nothing can match (at %1)</source>
@@ -1839,7 +1856,7 @@ Options:
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Benutzer</translation>
     </message>
     <message>
         <source>Outcome</source>
@@ -2096,6 +2113,17 @@ Compare: severity&gt;=high, risk&gt;=60. Exclude: -user:bob or country:!US. List
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <source>--lang needs a language: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown language &apos;%1&apos;; Vigil speaks %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LivePipeline</name>
     <message>
         <source>restored %1 baselines and re-scored %2 stored events</source>
@@ -2288,6 +2316,42 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>%1 refused: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Vigil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latest alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold (acknowledge)</source>
+        <translation type="unfinished">Anhalten (bestätigen)</translation>
+    </message>
+    <message>
+        <source>Suspend now…</source>
+        <translation type="unfinished">Jetzt sperren…</translation>
+    </message>
+    <message>
+        <source>Cancel suspension…</source>
+        <translation type="unfinished">Sperrung abbrechen…</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation type="unfinished">Erledigen…</translation>
+    </message>
+    <message>
+        <source>False positive…</source>
+        <translation type="unfinished">Fehlalarm…</translation>
+    </message>
+    <message>
+        <source>Quit Vigil</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2747,7 +2811,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>&apos;check FILE&apos; or &apos;defaults&apos;.</source>
@@ -3126,7 +3190,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Benutzer</translation>
     </message>
     <message>
         <source>Change</source>
@@ -3347,7 +3411,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>An input file (&apos;-&apos; for standard input); repeatable.</source>
@@ -3355,7 +3419,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">DATEI</translation>
     </message>
     <message>
         <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
@@ -3408,15 +3472,15 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">VERZ</translation>
     </message>
     <message>
         <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
@@ -3424,7 +3488,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">DATEI</translation>
     </message>
     <message>
         <source>The risk policy to apply.</source>
@@ -3845,7 +3909,7 @@ SIGTERM or SIGINT stop it cleanly.</source>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The Okta org, e.g. https://acme.okta.com.</source>
@@ -3861,7 +3925,7 @@ SIGTERM or SIGINT stop it cleanly.</source>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">VERZ</translation>
     </message>
     <message>
         <source>The risk policy to apply.</source>
@@ -3869,7 +3933,7 @@ SIGTERM or SIGINT stop it cleanly.</source>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">DATEI</translation>
     </message>
     <message>
         <source>monitor (record what would be done) or enforce.</source>
@@ -3877,7 +3941,7 @@ SIGTERM or SIGINT stop it cleanly.</source>
     </message>
     <message>
         <source>MODE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">MODUS</translation>
     </message>
     <message>
         <source>Replaces https://events.pagerduty.com.</source>
@@ -3921,7 +3985,7 @@ SIGTERM or SIGINT stop it cleanly.</source>
     </message>
     <message>
         <source>--mode must be monitor or enforce</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">--mode muss monitor oder enforce sein</translation>
     </message>
     <message>
         <source>--health-interval must be a whole number of seconds</source>
@@ -4175,15 +4239,15 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">VERZ</translation>
     </message>
     <message>
         <source>Print the status object as JSON.</source>
@@ -4617,35 +4681,35 @@ New: %2</source>
     </message>
     <message>
         <source>&amp;Hold (acknowledge)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&amp;Anhalten (bestätigen)</translation>
     </message>
     <message>
         <source>&amp;Suspend now…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&amp;Jetzt sperren…</translation>
     </message>
     <message>
         <source>&amp;Cancel suspension…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Sperrung a&amp;bbrechen…</translation>
     </message>
     <message>
         <source>&amp;Resolve</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&amp;Erledigen</translation>
     </message>
     <message>
         <source>&amp;False positive…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">&amp;Fehlalarm…</translation>
     </message>
     <message>
         <source>Stops the auto-suspension countdown; the alert stays open with you as its owner.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Stoppt den Countdown der automatischen Sperrung; der Alarm bleibt offen, mit Ihnen als Bearbeiter.</translation>
     </message>
     <message>
         <source>Suspends the Okta account now and ends its sessions (asks first).</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Sperrt das Okta-Konto sofort und beendet seine Sitzungen (mit Rückfrage).</translation>
     </message>
     <message>
         <source>Cancels the pending suspension; a reason is required.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Bricht die ausstehende Sperrung ab; eine Begründung ist erforderlich.</translation>
     </message>
     <message>
         <source>24 h</source>
@@ -4771,7 +4835,7 @@ New: %2</source>
     </message>
     <message>
         <source>reports to %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">berichtet an %1</translation>
     </message>
     <message>
         <source>Okta id not seen yet</source>
@@ -4851,7 +4915,7 @@ New: %2</source>
     </message>
     <message>
         <source>Ticket %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Ticket %1</translation>
     </message>
     <message>
         <source>Decision: %1</source>
@@ -4859,7 +4923,7 @@ New: %2</source>
     </message>
     <message>
         <source>%1 %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 (%2) {1 %2 ?} {3)?}</translation>
     </message>
     <message>
         <source>Earlier: %1</source>
@@ -5090,7 +5154,7 @@ New: %2</source>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 (%2)</translation>
     </message>
     <message>
         <source>%1k</source>
@@ -5118,7 +5182,7 @@ New: %2</source>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">VERZ</translation>
     </message>
     <message>
         <source>Save a picture of the window to FILE (PNG) once it is shown, then quit.</source>
@@ -5126,7 +5190,7 @@ New: %2</source>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">DATEI</translation>
     </message>
     <message>
         <source>Run against a built-in simulated Okta org (no credentials, no network).</source>
