@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pipeline/ReplayRunner.h"
 
-#include "core/pipeline/AlertChanges.h"
-#include "core/pipeline/DryRunAutomation.h"
-#include "core/risk/RiskEngine.h"
+#include "core/pipeline/DryRunReplay.h"
 
 #include <algorithm>
 #include <string>
@@ -49,33 +47,12 @@ bool ReplayRunner::run(const QStringList& inputs)
     std::stable_sort(events.begin(), events.end(), [](const okta::LogEvent& a, const okta::LogEvent& b) {
         return a.publishedMs() < b.publishedMs();
     });
-    risk::RiskEngine engine(m_policy);
-    DryRunAutomation automation(m_policy);
-    // The automation advances in steps of at most a minute of event time (deadlines are minutes long),
-    // which keeps the alert comparison off the per-event path.
-    constexpr qint64 kStepMs = 60000;
-    QList<okta::LogEvent> step;
-    QList<risk::Alert> before;
-    qint64 stepStartMs = 0;
-    auto flush = [&] {
-        if (step.isEmpty()) return;
-        QList<risk::Alert> after = engine.alerts();
-        QList<risk::Alert> changed;
-        forEachChangedAlert(before, after, [&](const risk::Alert& a, bool) { changed.append(a); });
-        automation.advance(step.last().publishedMs(), step, changed);
-        before = std::move(after);
-        step.clear();
-    };
-    for (const okta::LogEvent& e : std::as_const(events)) {
-        if (!step.isEmpty() && e.publishedMs() - stepStartMs >= kStepMs) flush();
-        if (step.isEmpty()) stepStartMs = e.publishedMs();
-        engine.process(e);
-        step.append(e);
-    }
-    flush();
-    automation.finish();
-    engine.fillReport(m_report);
-    for (const response::ActionRecord& a : automation.actions())
+    DryRunReplay replay(m_policy);
+    for (const okta::LogEvent& e : std::as_const(events))
+        replay.process(e);
+    replay.finish();
+    replay.engine().fillReport(m_report);
+    for (const response::ActionRecord& a : replay.actions())
         m_report.actions.append(report::ActionRecord{a.atMs, a.user, a.kind, a.dryRun});
     return m_inputsRead > 0;
 }
