@@ -221,14 +221,18 @@ void MainWindow::buildConsole()
     });
     // New high and critical alerts reach the analyst through the system tray, even with the window
     // behind others; clicking the message brings the window up on that alert.
+    // The tray's menu carries the same actions for the latest announced alerts, so a critical alert can
+    // be held from the notification area without hunting for the window. Built even without a tray.
+    m_trayMenu = new QMenu(this);
+    m_trayMenu->setObjectName(QStringLiteral("trayMenu"));
+    rebuildTrayMenu();
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(
             windowIcon().isNull() ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : windowIcon(), this);
         m_tray->setToolTip(tr("Vigil"));
+        m_tray->setContextMenu(m_trayMenu);
         connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
+            if (!m_trayAlerts.isEmpty()) focusAlert(m_trayAlerts.constLast().alertId);
         });
         m_tray->show();
     }
@@ -375,11 +379,66 @@ void MainWindow::notifyNewAlerts(const pipeline::ConsoleSnapshot& s)
         if (a.state == u"suspension_pending")
             text += u'\n' + tr("Auto-suspension pending: open Vigil to hold or cancel.");
         m_notified.append(title + u'\n' + text);
+        m_trayAlerts.removeIf([&](const TrayAlert& t) { return t.alertId == a.alertId; });
+        m_trayAlerts.append({a.alertId, title});
+        while (m_trayAlerts.size() > kTrayAlerts)
+            m_trayAlerts.removeFirst();
+        rebuildTrayMenu();
         if (m_tray)
             m_tray->showMessage(title, text,
                                 band == SeverityBand::Critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning,
                                 15000);
     }
+}
+
+void MainWindow::focusAlert(const QString& alertId)
+{
+    showNormal();
+    raise();
+    activateWindow();
+    if (m_queue) m_queue->selectAlert(alertId);
+}
+
+void MainWindow::rebuildTrayMenu()
+{
+    m_trayMenu->clear();
+    m_trayMenu->addAction(tr("Show Vigil"), this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    if (!m_trayAlerts.isEmpty()) m_trayMenu->addSection(tr("Latest alerts"));
+    // Newest first; each alert offers what the queue offers, through the queue's own prompts.
+    for (auto it = m_trayAlerts.crbegin(); it != m_trayAlerts.crend(); ++it) {
+        const QString id = it->alertId;
+        QMenu* menu = m_trayMenu->addMenu(it->title);
+        menu->setObjectName(QStringLiteral("trayAlert-") + id);
+        menu->addAction(Icons::get(QStringLiteral("user"), palette()), tr("Open"), this,
+                        [this, id] { focusAlert(id); });
+        const struct
+        {
+            const char* action;
+            const char* icon;
+            QString text;
+        } actions[] = {
+            {"ack", "hold", tr("Hold (acknowledge)")},
+            {"suspend", "suspend", tr("Suspend now…")},
+            {"override", "cancel", tr("Cancel suspension…")},
+            {"resolve", "resolve", tr("Resolve…")},
+            {"false-positive", "false-positive", tr("False positive…")},
+        };
+        for (const auto& a : actions) {
+            const QString action = QString::fromLatin1(a.action);
+            QAction* item =
+                menu->addAction(Icons::get(QString::fromLatin1(a.icon), palette()), a.text, this, [this, id, action] {
+                    focusAlert(id);
+                    m_queue->requestAction(action, id);
+                });
+            item->setObjectName(action);
+        }
+    }
+    m_trayMenu->addSeparator();
+    m_trayMenu->addAction(tr("Quit Vigil"), this, &QWidget::close);
 }
 
 void MainWindow::tick()

@@ -17,6 +17,7 @@ class EventStore;
 }
 
 class QLabel;
+class QMenu;
 class QSystemTrayIcon;
 class QPlainTextEdit;
 class QSplitter;
@@ -67,6 +68,8 @@ public:
     ChartsPanel* charts() const { return m_charts; }
     // The desktop notifications raised for new high and critical alerts ("title\ntext"), newest last.
     const QStringList& notificationsRaised() const { return m_notified; }
+    // The tray icon's menu: the latest announced alerts with the queue's actions.
+    QMenu* trayMenu() const { return m_trayMenu; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -85,6 +88,9 @@ private:
     void updateStatusBar(const pipeline::ConsoleSnapshot& s);
     void tick();
     void notifyNewAlerts(const pipeline::ConsoleSnapshot& s);
+    void rebuildTrayMenu();
+    // Brings the window up with the alert selected.
+    void focusAlert(const QString& alertId);
 
     const store::EventStore* m_store;
     QString m_storeError;
@@ -106,7 +112,15 @@ private:
     QLabel* m_breakerLabel = nullptr;
     QTimer* m_tick = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
-    QSet<QString> m_announced; // alert ids already notified at their severity
+    QMenu* m_trayMenu = nullptr;
+    struct TrayAlert
+    {
+        QString alertId;
+        QString title;
+    };
+    static constexpr int kTrayAlerts = 5;
+    QList<TrayAlert> m_trayAlerts; // oldest first
+    QSet<QString> m_announced;     // alert ids already notified at their severity
     QStringList m_notified;
     bool m_forgetLayout = false;
 };

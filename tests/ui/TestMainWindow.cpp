@@ -4,9 +4,13 @@
 #include "ui/MainWindow.h"
 #include "ui/console/AlertQueue.h"
 #include "ui/map/WorldMapWidget.h"
+#include "ui/queue/ActionPrompter.h"
+#include "ui/queue/AlertQueueView.h"
 
 #include <QDateTime>
 #include <QLabel>
+#include <QMenu>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,6 +18,33 @@
 #include "support/TestSupport.h"
 
 using namespace vigil;
+
+namespace {
+
+// Answers the queue's questions without dialogs.
+class YesPrompter final : public ui::ActionPrompter
+{
+public:
+    bool confirm(QWidget*, const ui::ConfirmRequest&) override
+    {
+        ++confirms;
+        return true;
+    }
+    std::optional<QString> askReason(QWidget*, const ui::ReasonRequest&) override
+    {
+        ++reasons;
+        return QStringLiteral("calling the user");
+    }
+    std::optional<ui::FalsePositiveAnswer> askFalsePositive(QWidget*, const ui::FalsePositiveRequest&) override
+    {
+        return std::nullopt;
+    }
+    void showCheatSheet(QWidget*, const QList<ui::KeyHelp>&) override {}
+    int confirms = 0;
+    int reasons = 0;
+};
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -104,6 +135,51 @@ private slots:
         QTest::mouseClick(map, Qt::LeftButton, {}, kansas);
         QTRY_COMPARE(window.queue()->filterText(), u"country:US"_qs);
         QCOMPARE(window.queue()->visibleRows(), 2);
+    }
+
+    // A high alert is announced once, and the tray's menu offers the queue's actions for it.
+    void trayMenuOffersTheQueuesActions()
+    {
+        ui::MainWindow window(nullptr);
+        window.attachFeed(nullptr, u"Vigil test"_qs, risk::Policy::defaults());
+        YesPrompter prompter;
+        window.queue()->view()->setPrompter(&prompter);
+        QSignalSpy commands(window.queue(), &ui::AlertQueue::commandsRequested);
+
+        auto snapshot = std::make_shared<pipeline::ConsoleSnapshot>();
+        snapshot->wallMs = QDateTime::currentMSecsSinceEpoch();
+        pipeline::ConsoleAlert a;
+        a.alertId = u"a-7"_qs;
+        a.user = u"dana@example.com"_qs;
+        a.severity = u"critical"_qs;
+        a.risk = a.peakRisk = 91;
+        a.detections = {u"mfa_fatigue"_qs};
+        a.state = u"suspension_pending"_qs;
+        a.deadlineMs = snapshot->wallMs + 600000;
+        a.openedMs = a.lastSeenMs = snapshot->wallMs - 60000;
+        snapshot->alerts.append(a);
+        window.applySnapshot(snapshot);
+        window.applySnapshot(snapshot); // the same alert again is not announced twice
+        QCOMPARE(window.notificationsRaised().size(), 1);
+
+        QMenu* alertMenu = window.trayMenu()->findChild<QMenu*>(u"trayAlert-a-7"_qs);
+        QVERIFY(alertMenu);
+        QVERIFY(alertMenu->title().contains(u"dana@example.com"));
+        QAction* hold = alertMenu->findChild<QAction*>(u"ack"_qs);
+        QVERIFY(hold);
+        hold->trigger();
+        QCOMPARE(commands.size(), 1);
+        const auto sent = commands.first().first().value<QList<response::AnalystCommand>>();
+        QCOMPARE(sent.size(), 1);
+        QCOMPARE(sent.first().action, u"ack"_qs);
+        QCOMPARE(sent.first().alertId, u"a-7"_qs);
+        QCOMPARE(window.queue()->selectedAlertId(), u"a-7"_qs);
+
+        // Suspending from the tray asks the same confirmation as the queue's 's'.
+        alertMenu->findChild<QAction*>(u"suspend"_qs)->trigger();
+        QCOMPARE(prompter.confirms, 1);
+        QCOMPARE(commands.size(), 2);
+        QCOMPARE(commands.last().first().value<QList<response::AnalystCommand>>().first().action, u"suspend"_qs);
     }
 
     void mapFiltersAreWellFormed()
