@@ -926,19 +926,19 @@ Letzte Aktivität %2 (%3)</translation>
     <name>AnalystCommand</name>
     <message>
         <source>a command must say who gives it</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Befehl muss angeben, wer ihn erteilt</translation>
     </message>
     <message>
         <source>marked a false positive, but not suppressed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>als Fehlalarm markiert, aber nicht unterdrückt: %1</translation>
     </message>
     <message>
         <source>unknown command &apos;%1&apos; (one of: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Befehl &apos;%1&apos; (einer von: %2)</translation>
     </message>
     <message>
         <source>%1 %2: now %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: jetzt %3</translation>
     </message>
 </context>
 <context>
@@ -947,421 +947,428 @@ Letzte Aktivität %2 (%3)</translation>
         <source>Checks or exports Vigil&apos;s hash-chained audit log.
   verify   check every record against the one before it; exit 1 and name the first bad record
   export   write every record as JSON lines or CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüft oder exportiert Vigils Audit-Log mit Hash-Kette.
+  verify   jeden Eintrag gegen den vorherigen prüfen; bei einem Fehler Exit-Code 1 und Angabe des ersten fehlerhaften Eintrags
+  export   alle Einträge als JSON Lines oder CSV schreiben</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
+        <translation>Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished">VERZ</translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>jsonl (default) or csv.</source>
-        <translation type="unfinished"></translation>
+        <translation>jsonl (Standard) oder csv.</translation>
     </message>
     <message>
         <source>FORMAT</source>
-        <translation type="unfinished"></translation>
+        <translation>FORMAT</translation>
     </message>
     <message>
         <source>Where to write the export (&apos;-&apos; for standard output).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel des Exports (&apos;-&apos; für die Standardausgabe).</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished">DATEI</translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>verify or export</source>
-        <translation type="unfinished"></translation>
+        <translation>verify oder export</translation>
     </message>
     <message>
         <source>say &apos;verify&apos; or &apos;export&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;verify&apos; oder &apos;export&apos; angeben</translation>
     </message>
     <message>
         <source>--format must be jsonl or csv</source>
-        <translation type="unfinished"></translation>
+        <translation>--format muss jsonl oder csv sein</translation>
     </message>
     <message>
         <source>vigil audit: no Vigil database in %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil audit: keine Vigil-Datenbank in %1
+</translation>
     </message>
     <message>
         <source>vigil audit: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil audit: %1
+</translation>
     </message>
     <message>
         <source>audit log intact: %1 records, each chained to the one before
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Log intakt: %1 Einträge, jeder mit dem vorherigen verkettet
+</translation>
     </message>
     <message>
         <source>vigil audit: the audit log was tampered with: %1 (first bad record: %2)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil audit: das Audit-Log wurde manipuliert: %1 (erster fehlerhafter Eintrag: %2)
+</translation>
     </message>
     <message>
         <source>vigil audit: cannot write %1: %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil audit: %1 kann nicht geschrieben werden: %2
+</translation>
     </message>
 </context>
 <context>
     <name>AuditLog</name>
     <message>
         <source>refused to write a secret to the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben eines Geheimnisses in das Audit-Log verweigert</translation>
     </message>
     <message>
         <source>records %1 to %2 are missing</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge %1 bis %2 fehlen</translation>
     </message>
     <message>
         <source>record %1 appears out of order</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1 steht an der falschen Stelle</translation>
     </message>
     <message>
         <source>record %1 does not follow the record before it</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1 schließt nicht an den vorherigen Eintrag an</translation>
     </message>
     <message>
         <source>record %1 was changed after it was written</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1 wurde nach dem Schreiben verändert</translation>
     </message>
     <message>
         <source>the log ends at record %1 but was written up to record %2</source>
-        <translation type="unfinished"></translation>
+        <translation>das Log endet bei Eintrag %1, wurde aber bis Eintrag %2 geschrieben</translation>
     </message>
     <message>
         <source>the audit log&apos;s head record is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kopfeintrag des Audit-Logs fehlt</translation>
     </message>
 </context>
 <context>
     <name>AuditModel</name>
     <message>
         <source>%1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>Vigil&apos;s automation</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil-Automatisierung</translation>
     </message>
     <message>
         <source>An analyst: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Analyst: %1</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Akteur</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezug</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
 </context>
 <context>
     <name>AuditText</name>
     <message>
         <source>Decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidung</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Analyst command</source>
-        <translation type="unfinished"></translation>
+        <translation>Analystenbefehl</translation>
     </message>
     <message>
         <source>Outbound call</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgehender Aufruf</translation>
     </message>
     <message>
         <source>State change</source>
-        <translation type="unfinished"></translation>
+        <translation>Statuswechsel</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>%1 (dry run)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Probelauf)</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1 %2 %3 → %4 %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3 → %4 %5</translation>
     </message>
 </context>
 <context>
     <name>AuditView</name>
     <message>
         <source>All kinds</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Arten</translation>
     </message>
     <message>
         <source>Anyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Akteure</translation>
     </message>
     <message>
         <source>Vigil (automation)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil (Automatisierung)</translation>
     </message>
     <message>
         <source>Analysts</source>
-        <translation type="unfinished"></translation>
+        <translation>Analysten</translation>
     </message>
     <message>
         <source>Alert or user</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm oder Benutzer</translation>
     </message>
     <message>
         <source>Search details, hashes, #seq</source>
-        <translation type="unfinished"></translation>
+        <translation>Details, Hashes, #Nr. durchsuchen</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette prüfen</translation>
     </message>
     <message>
         <source>Recompute every record&apos;s hash and check that each follows the one before</source>
-        <translation type="unfinished"></translation>
+        <translation>Hash jedes Eintrags neu berechnen und prüfen, dass jeder an den vorherigen anschließt</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportieren…</translation>
     </message>
     <message>
         <source>Save the whole log, hashes included, as JSON Lines or CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Das gesamte Log samt Hashes als JSON Lines oder CSV speichern</translation>
     </message>
     <message>
         <source>Back to the newest records</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück zu den neuesten Einträgen</translation>
     </message>
     <message>
         <source>Select a record to see it in full</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Eintrag, um ihn vollständig zu sehen</translation>
     </message>
     <message>
         <source>Hash</source>
-        <translation type="unfinished"></translation>
+        <translation>Hash</translation>
     </message>
     <message>
         <source>Previous hash</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorheriger Hash</translation>
     </message>
     <message>
         <source>Counting records…</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge werden gezählt…</translation>
     </message>
     <message>
         <source>The audit log is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Audit-Log ist leer.</translation>
     </message>
     <message>
         <source>No record matches the filter.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Eintrag passt zum Filter.</translation>
     </message>
     <message>
         <source>Showing %1 of %2 records, newest first</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Einträgen, neueste zuerst</translation>
     </message>
     <message>
         <source> (filtered)</source>
-        <translation type="unfinished"></translation>
+        <translation> (gefiltert)</translation>
     </message>
     <message>
         <source>, from record %1 down</source>
-        <translation type="unfinished"></translation>
+        <translation>, ab Eintrag %1 abwärts</translation>
     </message>
     <message>
         <source> · scroll for more</source>
-        <translation type="unfinished"></translation>
+        <translation> · für mehr scrollen</translation>
     </message>
     <message>
         <source>Record %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1 · %2</translation>
     </message>
     <message>
         <source>Verifying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft…</translation>
     </message>
     <message>
         <source>Checking every record&apos;s hash and link…</source>
-        <translation type="unfinished"></translation>
+        <translation>Hash und Verkettung jedes Eintrags werden geprüft…</translation>
     </message>
     <message>
         <source>✔ Chain intact: the audit log is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>✔ Kette intakt: Das Audit-Log ist leer.</translation>
     </message>
     <message>
         <source>✔ Chain intact: %1 records, head %2</source>
-        <translation type="unfinished"></translation>
+        <translation>✔ Kette intakt: %1 Einträge, Kopf %2</translation>
     </message>
     <message>
         <source>✖ Chain broken at record %1: %2. Records from there on cannot be trusted.</source>
-        <translation type="unfinished"></translation>
+        <translation>✖ Kette bei Eintrag %1 unterbrochen: %2. Einträgen ab dort kann nicht vertraut werden.</translation>
     </message>
     <message>
         <source>JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines (*.jsonl)</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV (*.csv)</translation>
     </message>
     <message>
         <source>Export the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Log exportieren</translation>
     </message>
     <message>
         <source>Exported %1 records to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Einträge nach %2 exportiert</translation>
     </message>
     <message>
         <source>Could not export to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Export nach %1 fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
     <name>ChartsPanel</name>
     <message>
         <source>open alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>offene Alarme</translation>
     </message>
     <message>
         <source>users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Sign-ins per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldungen pro Minute</translation>
     </message>
     <message>
         <source>success</source>
-        <translation type="unfinished"></translation>
+        <translation>erfolgreich</translation>
     </message>
     <message>
         <source>failure</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>minutes ago</source>
-        <translation type="unfinished"></translation>
+        <translation>Minuten zurück</translation>
     </message>
     <message>
         <source>Open alerts by detection</source>
-        <translation type="unfinished"></translation>
+        <translation>Offene Alarme nach Erkennung</translation>
     </message>
     <message>
         <source>Risk of the users at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko der gefährdeten Benutzer</translation>
     </message>
     <message>
         <source>&lt;20</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;20</translation>
     </message>
     <message>
         <source>20+</source>
-        <translation type="unfinished"></translation>
+        <translation>20+</translation>
     </message>
     <message>
         <source>40+</source>
-        <translation type="unfinished"></translation>
+        <translation>40+</translation>
     </message>
     <message>
         <source>60+</source>
-        <translation type="unfinished"></translation>
+        <translation>60+</translation>
     </message>
     <message>
         <source>80+</source>
-        <translation type="unfinished"></translation>
+        <translation>80+</translation>
     </message>
 </context>
 <context>
     <name>CheckPage</name>
     <message>
         <source>&amp;Test again</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut &amp;testen</translation>
     </message>
     <message>
         <source>Test the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung testen</translation>
     </message>
     <message>
         <source>Vigil asks Okta for one System Log event (GET /api/v1/logs?limit=1), the call its monitoring depends on, and shows what the credential may do.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil fragt bei Okta ein System-Log-Ereignis ab (GET /api/v1/logs?limit=1) – den Aufruf, auf dem die Überwachung beruht – und zeigt, was die Zugangsdaten dürfen.</translation>
     </message>
     <message>
         <source>Asking Okta…</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta wird gefragt…</translation>
     </message>
     <message>
         <source>Not connected: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden: %1</translation>
     </message>
 </context>
 <context>
     <name>CommandLine</name>
     <message>
         <source>Replay Okta System Log files through the pipeline, print a report</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-System-Log-Dateien durch die Pipeline abspielen und einen Bericht ausgeben</translation>
     </message>
     <message>
         <source>Run the live pipeline without a window (System Log, Event Hooks)</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Pipeline ohne Fenster ausführen (System Log, Event Hooks)</translation>
     </message>
     <message>
         <source>Print the report of what a live run stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Bericht über das ausgeben, was ein Live-Lauf gespeichert hat</translation>
     </message>
     <message>
         <source>Show the live pipeline&apos;s health as &apos;vigil serve&apos; last wrote it</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand der Live-Pipeline anzeigen, wie &apos;vigil serve&apos; ihn zuletzt geschrieben hat</translation>
     </message>
     <message>
         <source>Check a risk policy file, or print the default policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Risikorichtlinie prüfen oder die Standardrichtlinie ausgeben</translation>
     </message>
     <message>
         <source>Verify or export the hash-chained audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Audit-Log mit Hash-Kette prüfen oder exportieren</translation>
     </message>
     <message>
         <source>List alerts, or acknowledge, override, suspend, resolve one</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme auflisten oder einen bestätigen, übersteuern, sperren, erledigen</translation>
     </message>
     <message>
         <source>Usage: vigil [options]            start the console window
@@ -1369,51 +1376,63 @@ Letzte Aktivität %2 (%3)</translation>
 
 Commands:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf: vigil [Optionen]           Konsolenfenster starten
+        vigil &lt;Befehl&gt; [Optionen]  Befehl ohne Fenster ausführen
+
+Befehle:
+</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>Show the version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Version anzeigen.</translation>
     </message>
     <message>
         <source>The command to run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der auszuführende Befehl.</translation>
     </message>
     <message>
         <source>vigil: %1
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil: %1
+
+</translation>
     </message>
     <message>
         <source>vigil: unknown command &apos;%1&apos;
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil: unbekannter Befehl &apos;%1&apos;
+
+</translation>
     </message>
     <message>
         <source>vigil %1: %2: %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil %1: %2: %3
+</translation>
     </message>
     <message>
         <source>vigil %1: %2
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil %1: %2
+
+</translation>
     </message>
     <message>
         <source>unexpected argument &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>unerwartetes Argument &apos;%1&apos;</translation>
     </message>
     <message>
         <source>vigil %1: cannot write the report to %2: %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil %1: der Bericht kann nicht nach %2 geschrieben werden: %3
+</translation>
     </message>
     <message>
         <source>
@@ -1422,901 +1441,910 @@ Options:
   -v, --version  Show the version
   --lang LANG    Speak LANG (en, de, fr) instead of the system&apos;s language
 </source>
-        <translation type="unfinished"></translation>
+        <translation>
+Optionen:
+  -h, --help     Diese Hilfe anzeigen, oder die Hilfe eines Befehls mit &apos;vigil &lt;Befehl&gt; --help&apos;
+  -v, --version  Version anzeigen
+  --lang LANG    Sprache LANG (en, de, fr) statt der Systemsprache verwenden
+</translation>
     </message>
 </context>
 <context>
     <name>CommandListener</name>
     <message>
         <source>another Vigil process already takes commands for this data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>ein anderer Vigil-Prozess nimmt für diesen Datenordner bereits Befehle an</translation>
     </message>
     <message>
         <source>the running Vigil did not answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>das laufende Vigil hat nicht rechtzeitig geantwortet</translation>
     </message>
 </context>
 <context>
     <name>ConnectionSettings</name>
     <message>
         <source>the Okta org URL is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>die Org-URL von Okta ist leer</translation>
     </message>
     <message>
         <source>the authentication method must be token or oauth</source>
-        <translation type="unfinished"></translation>
+        <translation>die Authentifizierungsmethode muss token oder oauth sein</translation>
     </message>
     <message>
         <source>an OAuth service app needs its client id</source>
-        <translation type="unfinished"></translation>
+        <translation>eine OAuth-Service-App braucht ihre Client-ID</translation>
     </message>
     <message>
         <source>events must come from somewhere: poll the System Log, receive Event Hooks, or both</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse brauchen eine Quelle: System Log abfragen, Event Hooks empfangen oder beides</translation>
     </message>
     <message>
         <source>the mode must be monitor or enforce</source>
-        <translation type="unfinished"></translation>
+        <translation>der Modus muss monitor oder enforce sein</translation>
     </message>
     <message>
         <source>the auto-suspension delay must be 5 to 60 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>die Verzögerung der automatischen Sperrung muss 5 bis 60 Minuten betragen</translation>
     </message>
 </context>
 <context>
     <name>ConsoleLauncher</name>
     <message>
         <source>the service app&apos;s private key is not in the keychain (Settings → Okta)</source>
-        <translation type="unfinished"></translation>
+        <translation>der private Schlüssel der Service-App ist nicht im Schlüsselbund (Einstellungen → Okta)</translation>
     </message>
     <message>
         <source>the Okta API token is not in the keychain (Settings → Okta)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Okta-API-Token ist nicht im Schlüsselbund (Einstellungen → Okta)</translation>
     </message>
     <message>
         <source>the policy file %1 cannot be used: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>die Richtliniendatei %1 ist nicht verwendbar: %2</translation>
     </message>
     <message>
         <source>the Event Hook listener must be ADDRESS:PORT</source>
-        <translation type="unfinished"></translation>
+        <translation>der Event-Hook-Listener muss ADRESSE:PORT sein</translation>
     </message>
 </context>
 <context>
     <name>DemoMode</name>
     <message>
         <source>the simulated tenant could not listen on loopback</source>
-        <translation type="unfinished"></translation>
+        <translation>der simulierte Tenant konnte nicht auf Loopback lauschen</translation>
     </message>
     <message>
         <source>cannot create a temporary folder: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>temporärer Ordner kann nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>demo: simulated Okta org with %1 people at %2 (time runs %3× faster)</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo: simulierte Okta-Org mit %1 Personen unter %2 (die Zeit läuft %3× schneller)</translation>
     </message>
     <message>
         <source>demo: the simulated org is under attack: %1 against %2 from %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo: die simulierte Org wird angegriffen: %1 gegen %2 von %3</translation>
     </message>
 </context>
 <context>
     <name>DialogPrompter</name>
     <message>
         <source>Reason (required)</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung (erforderlich)</translation>
     </message>
     <message>
         <source>Reason (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung (optional)</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung</translation>
     </message>
     <message>
         <source>&amp;Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Begründung:</translation>
     </message>
     <message>
         <source>User confirmed the activity</source>
-        <translation type="unfinished">Benutzer hat die Aktivität bestätigt</translation>
+        <translation>Benutzer hat die Aktivität bestätigt</translation>
     </message>
     <message>
         <source>Known VPN or travel</source>
-        <translation type="unfinished">Bekanntes VPN oder Reise</translation>
+        <translation>Bekanntes VPN oder Reise</translation>
     </message>
     <message>
         <source>Test or service account</source>
-        <translation type="unfinished">Test- oder Dienstkonto</translation>
+        <translation>Test- oder Dienstkonto</translation>
     </message>
     <message>
         <source>Detection needs tuning (wrong logic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkennung muss angepasst werden (falsche Logik)</translation>
     </message>
     <message>
         <source>Inaccurate data (wrong location or address)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungenaue Daten (falscher Ort oder falsche Adresse)</translation>
     </message>
     <message>
         <source>Other (say why in the note)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonstiges (Grund in der Notiz angeben)</translation>
     </message>
     <message>
         <source>Choose a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung wählen</translation>
     </message>
     <message>
         <source>What did you check, and who confirmed it?</source>
-        <translation type="unfinished"></translation>
+        <translation>Was haben Sie geprüft, und wer hat es bestätigt?</translation>
     </message>
     <message>
         <source>&amp;Note:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Notiz:</translation>
     </message>
     <message>
         <source>Also &amp;suppress new alerts for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Alarme für %1 ebenfalls &amp;unterdrücken</translation>
     </message>
     <message>
         <source>hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Stunden</translation>
     </message>
     <message>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>Tage</translation>
     </message>
     <message>
         <source>&amp;Expires after:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Läuft ab nach:</translation>
     </message>
     <message>
         <source>&amp;All detections</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alle Erkennungen</translation>
     </message>
     <message>
         <source>&amp;Only these detections:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nu&amp;r diese Erkennungen:</translation>
     </message>
     <message>
         <source>The suppression is listed with your name until it expires.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Unterdrückung wird bis zu ihrem Ablauf mit Ihrem Namen aufgeführt.</translation>
     </message>
     <message>
         <source>Mark false positive</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Fehlalarm markieren</translation>
     </message>
     <message>
         <source>Mark %1 false positives</source>
-        <translation type="unfinished">%1 Fehlalarme markieren</translation>
+        <translation>%1 Fehlalarme markieren</translation>
     </message>
     <message>
         <source>Choose a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Begründung.</translation>
     </message>
     <message>
         <source>Say why in the note.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Grund in der Notiz an.</translation>
     </message>
     <message>
         <source>Pick the detections to suppress, or all of them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die zu unterdrückenden Erkennungen oder alle.</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonstiges</translation>
     </message>
     <message>
         <source>%1: %2</source>
         <extracomment>A false positive&apos;s reason followed by the analyst&apos;s note.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Alert queue keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten der Alarm-Warteschlange</translation>
     </message>
 </context>
 <context>
     <name>EventFilter</name>
     <message>
         <source>&apos;%1&apos; at %2 needs something to exclude, e.g. -user:bob or !type:user.session</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 braucht etwas zum Ausschließen, z. B. -user:bob oder !type:user.session</translation>
     </message>
     <message>
         <source>empty quotes at %1 match nothing</source>
-        <translation type="unfinished">leere Anführungszeichen an Stelle %1 treffen auf nichts zu</translation>
+        <translation>leere Anführungszeichen an Stelle %1 treffen auf nichts zu</translation>
     </message>
     <message>
         <source>unknown field &apos;%1&apos; at %2; try %3 (put text with &apos;:&apos; in quotes to search for it)</source>
-        <translation type="unfinished">unbekanntes Feld &apos;%1&apos; an Stelle %2; versuchen Sie %3 (setzen Sie Text mit &apos;:&apos; in Anführungszeichen, um danach zu suchen)</translation>
+        <translation>unbekanntes Feld &apos;%1&apos; an Stelle %2; versuchen Sie %3 (setzen Sie Text mit &apos;:&apos; in Anführungszeichen, um danach zu suchen)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 needs a value, e.g. %3</source>
-        <translation type="unfinished">&apos;%1%2&apos; an Stelle %3 braucht einen Wert, z. B. %3 {1&apos;?} {2 ?}</translation>
+        <translation>&apos;%1&apos; an Stelle %2 braucht einen Wert, z. B. %3</translation>
     </message>
     <message>
         <source>empty value in the list at %1</source>
-        <translation type="unfinished">leerer Wert in der Liste an Stelle %1</translation>
+        <translation>leerer Wert in der Liste an Stelle %1</translation>
     </message>
     <message>
         <source>unexpected quote at %1; quote the whole value, e.g. %2:&quot;a b&quot;</source>
-        <translation type="unfinished">unerwartetes Anführungszeichen an Stelle %1; setzen Sie den ganzen Wert in Anführungszeichen, z. B. %2:&quot;a b&quot;</translation>
+        <translation>unerwartetes Anführungszeichen an Stelle %1; setzen Sie den ganzen Wert in Anführungszeichen, z. B. %2:&quot;a b&quot;</translation>
     </message>
     <message>
         <source>empty value at %1 matches nothing</source>
-        <translation type="unfinished">leerer Wert an Stelle %1 trifft auf nichts zu</translation>
+        <translation>leerer Wert an Stelle %1 trifft auf nichts zu</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 cannot be excluded; use %3 instead</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 kann nicht ausgeschlossen werden; verwenden Sie stattdessen %3</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 takes one time, not a list</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 erwartet einen Zeitpunkt, keine Liste</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 is not a time; use a span such as 15m, 2h or 7d, today, a date such as 2026-05-01 or a time such as 2026-05-01T13:30</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; an Stelle %2 ist keine Zeitangabe; verwenden Sie eine Spanne wie 15m, 2h oder 7d, today, ein Datum wie 2026-05-01 oder einen Zeitpunkt wie 2026-05-01T13:30</translation>
     </message>
     <message>
         <source>&apos;%1&apos; at %2 is not an address range such as 10.0.0.0/8</source>
-        <translation type="unfinished">&apos;%1&apos; an Stelle %2 ist kein Adressbereich wie 10.0.0.0/8</translation>
+        <translation>&apos;%1&apos; an Stelle %2 ist kein Adressbereich wie 10.0.0.0/8</translation>
     </message>
     <message>
         <source>since: is not before until:, so nothing can match (at %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>since: liegt nicht vor until:, daher kann nichts zutreffen (an Stelle %1)</translation>
     </message>
     <message>
         <source>a space must follow the closing quote at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>nach dem schließenden Anführungszeichen an Stelle %1 muss ein Leerzeichen folgen</translation>
     </message>
     <message>
         <source>the quote at %1 is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>das Anführungszeichen an Stelle %1 ist nicht geschlossen</translation>
     </message>
 </context>
 <context>
     <name>EventHookEndpoint</name>
     <message>
         <source>The listener must be ADDRESS:PORT, for instance %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Listener muss ADRESSE:PORT sein, zum Beispiel %1.</translation>
     </message>
     <message>
         <source>The public address must be an https:// URL: Okta delivers Event Hooks only over HTTPS with a trusted certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die öffentliche Adresse muss eine https://-URL sein: Okta liefert Event Hooks nur über HTTPS mit einem vertrauenswürdigen Zertifikat aus.</translation>
     </message>
 </context>
 <context>
     <name>EventHookReceiver</name>
     <message>
         <source>TLS for the hook receiver needs both a certificate and a private key</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS für den Hook-Empfänger braucht ein Zertifikat und einen privaten Schlüssel</translation>
     </message>
     <message>
         <source>cannot listen for Event Hooks on %1:%2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Event Hooks können auf %1:%2 nicht empfangen werden: %3</translation>
     </message>
     <message>
         <source>receiving Okta Event Hooks on %1://%2:%3</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-Event-Hooks werden auf %1://%2:%3 empfangen</translation>
     </message>
     <message>
         <source>this endpoint receives Okta Event Hooks</source>
-        <translation type="unfinished"></translation>
+        <translation>dieser Endpunkt empfängt Okta-Event-Hooks</translation>
     </message>
     <message>
         <source>answered Okta&apos;s Event Hook verification</source>
-        <translation type="unfinished"></translation>
+        <translation>Event-Hook-Verifizierung von Okta beantwortet</translation>
     </message>
     <message>
         <source>only GET (verification) and POST (deliveries) are accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>nur GET (Verifizierung) und POST (Zustellungen) werden akzeptiert</translation>
     </message>
     <message>
         <source>missing or wrong authorization</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlende oder falsche Autorisierung</translation>
     </message>
     <message>
         <source>the body must be application/json</source>
-        <translation type="unfinished"></translation>
+        <translation>der Body muss application/json sein</translation>
     </message>
     <message>
         <source>the body is too large</source>
-        <translation type="unfinished"></translation>
+        <translation>der Body ist zu groß</translation>
     </message>
     <message>
         <source>Event Hook delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>Event-Hook-Zustellung</translation>
     </message>
     <message>
         <source>the events could not be stored</source>
-        <translation type="unfinished"></translation>
+        <translation>die Ereignisse konnten nicht gespeichert werden</translation>
     </message>
     <message>
         <source>not found</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gefunden</translation>
     </message>
 </context>
 <context>
     <name>EventParser</name>
     <message>
         <source>required field &apos;%1&apos; is null</source>
-        <translation type="unfinished"></translation>
+        <translation>Pflichtfeld &apos;%1&apos; ist null</translation>
     </message>
     <message>
         <source>field &apos;%1&apos; must be a string, not %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld &apos;%1&apos; muss ein String sein, nicht %2</translation>
     </message>
     <message>
         <source>required field &apos;%1&apos; is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>Pflichtfeld &apos;%1&apos; ist leer</translation>
     </message>
     <message>
         <source>unparsable timestamp in &apos;published&apos;: &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht lesbarer Zeitstempel in &apos;published&apos;: &quot;%1&quot;</translation>
     </message>
     <message>
         <source>missing required field &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>Pflichtfeld &apos;%1&apos; fehlt</translation>
     </message>
     <message>
         <source>invalid JSON: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ungültiges JSON: %1</translation>
     </message>
     <message>
         <source>not a JSON object but %1</source>
-        <translation type="unfinished"></translation>
+        <translation>kein JSON-Objekt, sondern %1</translation>
     </message>
 </context>
 <context>
     <name>EventSourcePage</name>
     <message>
         <source>&amp;Poll the System Log (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>System Log &amp;abfragen (empfohlen)</translation>
     </message>
     <message>
         <source>Receive Okta &amp;Event Hooks</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-&amp;Event-Hooks empfangen</translation>
     </message>
     <message>
         <source>Sho&amp;w</source>
-        <translation type="unfinished"></translation>
+        <translation>An&amp;zeigen</translation>
     </message>
     <message>
         <source>Where events come from</source>
-        <translation type="unfinished"></translation>
+        <translation>Woher die Ereignisse kommen</translation>
     </message>
     <message>
         <source>Polling reads the System Log every few seconds and catches up after any interruption. Event Hooks push events within a second or two, but need an HTTPS address Okta can reach.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Abfrage liest das System Log alle paar Sekunden und holt nach jeder Unterbrechung auf. Event Hooks liefern Ereignisse innerhalb von ein, zwei Sekunden, brauchen aber eine HTTPS-Adresse, die Okta erreichen kann.</translation>
     </message>
     <message>
         <source>https://vigil-hooks.example.com (your reverse proxy or tunnel)</source>
-        <translation type="unfinished"></translation>
+        <translation>https://vigil-hooks.example.com (Ihr Reverse Proxy oder Tunnel)</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu</translation>
     </message>
     <message>
         <source>Generate a new secret (the one shown before stops working once you save)</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Geheimnis erzeugen (das bisherige funktioniert nach dem Speichern nicht mehr)</translation>
     </message>
     <message>
         <source>&amp;Listen on:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Listener:</translation>
     </message>
     <message>
         <source>P&amp;ublic HTTPS address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ö&amp;ffentliche HTTPS-Adresse:</translation>
     </message>
     <message>
         <source>In the Admin Console: Workflow → Event Hooks → Create Event Hook. Paste these, subscribe to the sign-in, MFA and account events, then Verify while Vigil runs.</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Admin Console: Workflow → Event Hooks → Create Event Hook. Fügen Sie diese Werte ein, abonnieren Sie die Anmelde-, MFA- und Kontoereignisse und klicken Sie dann auf Verify, während Vigil läuft.</translation>
     </message>
     <message>
         <source>Endpoint &amp;URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkt-&amp;URL:</translation>
     </message>
     <message>
         <source>Authentication field:</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierungsfeld:</translation>
     </message>
     <message>
         <source>Authentication &amp;secret:</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierungs-&amp;Geheimnis:</translation>
     </message>
     <message>
         <source>Okta cannot reach this computer&apos;s listener by itself. Publish it through your reverse proxy or tunnel, enter that address above, and paste the resulting URL into Okta.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta kann den Listener dieses Computers nicht von selbst erreichen. Veröffentlichen Sie ihn über Ihren Reverse Proxy oder Tunnel, tragen Sie diese Adresse oben ein und fügen Sie die resultierende URL in Okta ein.</translation>
     </message>
     <message>
         <source>Forward %1 to the listener on %2. Okta sends the secret in the Authorization header; Vigil refuses every delivery without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leiten Sie %1 an den Listener auf %2 weiter. Okta sendet das Geheimnis im Authorization-Header; Vigil lehnt jede Zustellung ohne Geheimnis ab.</translation>
     </message>
 </context>
 <context>
     <name>EventStreamModel</name>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>%1 UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 UTC</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Event type</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignistyp</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished">Benutzer</translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>IP</source>
-        <translation type="unfinished"></translation>
+        <translation>IP</translation>
     </message>
     <message>
         <source>The event store is not open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ereignisspeicher ist nicht geöffnet.</translation>
     </message>
 </context>
 <context>
     <name>EventStreamView</name>
     <message>
         <source>Follow live</source>
-        <translation type="unfinished"></translation>
+        <translation>Live folgen</translation>
     </message>
     <message>
         <source>Filter events: user:alice type:user.session ip:10.0.0.0/8 outcome:failure since:2h   (press / to focus)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse filtern: user:alice type:user.session ip:10.0.0.0/8 outcome:failure since:2h   (/ zum Fokussieren)</translation>
     </message>
     <message>
         <source>Terms that must all match: user:, type: (a prefix), ip: (a prefix or a range), outcome:, since: and until: (15m, 2h, 7d, a date or a time), or any text. -term excludes; a,b is either; quote values with spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>Begriffe, die alle zutreffen müssen: user:, type: (ein Präfix), ip: (ein Präfix oder Bereich), outcome:, since: und until: (15m, 2h, 7d, ein Datum oder ein Zeitpunkt) oder beliebiger Text. -Begriff schließt aus; a,b steht für a oder b; Werte mit Leerzeichen in Anführungszeichen setzen.</translation>
     </message>
     <message>
         <source>Keep the newest event at the top as events are stored. Scrolling down pauses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das neueste Ereignis beim Speichern oben halten. Herunterscrollen pausiert das.</translation>
     </message>
     <message>
         <source>Select an event to see its JSON as stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Ereignis, um sein JSON so zu sehen, wie es gespeichert ist.</translation>
     </message>
     <message>
         <source>⚠ The store could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Der Speicher konnte nicht gelesen werden</translation>
     </message>
     <message>
         <source>Not applied: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht angewendet: %1</translation>
     </message>
     <message>
         <source>⚠ Not applied: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Nicht angewendet: %1</translation>
     </message>
     <message>
         <source>Still showing “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterhin aktiv: „%1“.</translation>
     </message>
     <message>
         <source>Counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gezählt…</translation>
     </message>
     <message numerus="yes">
         <source>%Ln event(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Ereignis</numerusform>
+            <numerusform>%Ln Ereignisse</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln matching event(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln passendes Ereignis</numerusform>
+            <numerusform>%Ln passende Ereignisse</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>This event is no longer in the store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Ereignis ist nicht mehr im Speicher.</translation>
     </message>
 </context>
 <context>
     <name>FilterBar</name>
     <message>
         <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Filter:</translation>
     </message>
     <message>
         <source>text, user:, detection:, country:!US, status:pending, severity&gt;=high, risk&gt;=60  (press / to focus)</source>
-        <translation type="unfinished"></translation>
+        <translation>Text, user:, detection:, country:!US, status:pending, severity&gt;=high, risk&gt;=60  (/ zum Fokussieren)</translation>
     </message>
     <message>
         <source>Alert filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarmfilter</translation>
     </message>
     <message>
         <source>Filter the queue. Free text matches user, detections, IP and country.
 Fields: user: detection: country: status: ip: assignee: severity: risk:
 Compare: severity&gt;=high, risk&gt;=60. Exclude: -user:bob or country:!US. Lists: country:US,CA. Quotes: detection:&quot;brute force&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange filtern. Freitext sucht in Benutzer, Erkennungen, IP und Land.
+Felder: user: detection: country: status: ip: assignee: severity: risk:
+Vergleichen: severity&gt;=high, risk&gt;=60. Ausschließen: -user:bob oder country:!US. Listen: country:US,CA. Anführungszeichen: detection:&quot;brute force&quot;.</translation>
     </message>
     <message>
         <source>Filter error</source>
-        <translation type="unfinished"></translation>
+        <translation>Filterfehler</translation>
     </message>
     <message>
         <source>Not applied: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht angewendet: %1</translation>
     </message>
     <message>
         <source>⚠ Not applied: %1</source>
         <extracomment>Shown under the filter line; %1 is the parser&apos;s message.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Nicht angewendet: %1</translation>
     </message>
     <message>
         <source>Still showing “%1”.</source>
         <extracomment>After a filter error: the filter that still applies.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Weiterhin aktiv: „%1“.</translation>
     </message>
 </context>
 <context>
     <name>FirstRunWizard</name>
     <message>
         <source>Welcome to Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>Willkommen bei Vigil</translation>
     </message>
     <message>
         <source>Org: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Org: %1</translation>
     </message>
     <message>
         <source>Credential: OAuth service app %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugangsdaten: OAuth-Service-App %1</translation>
     </message>
     <message>
         <source>Credential: API token</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugangsdaten: API-Token</translation>
     </message>
     <message>
         <source>System Log polling</source>
-        <translation type="unfinished"></translation>
+        <translation>System-Log-Abfrage</translation>
     </message>
     <message>
         <source>Event Hooks on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Event Hooks auf %1</translation>
     </message>
     <message>
         <source>Events: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse: %1</translation>
     </message>
     <message>
         <source> and </source>
-        <translation type="unfinished"></translation>
+        <translation> und </translation>
     </message>
     <message>
         <source>Secrets: the system keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnisse: System-Schlüsselbund</translation>
     </message>
     <message>
         <source>Mode: monitor</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus: Überwachen</translation>
     </message>
     <message>
         <source>Cannot save: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern nicht möglich: %1</translation>
     </message>
     <message>
         <source>Saving the credential to the system keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugangsdaten werden im System-Schlüsselbund gespeichert…</translation>
     </message>
     <message>
         <source>Nothing was saved: %1. Unlock the system keychain and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts wurde gespeichert: %1. Entsperren Sie den System-Schlüsselbund und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <source>the settings file %1 cannot be written</source>
-        <translation type="unfinished"></translation>
+        <translation>die Einstellungsdatei %1 kann nicht geschrieben werden</translation>
     </message>
     <message>
         <source>Nothing was saved: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts wurde gespeichert: %1.</translation>
     </message>
 </context>
 <context>
     <name>IngestHealth</name>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
         <source>starting</source>
-        <translation type="unfinished"></translation>
+        <translation>startet</translation>
     </message>
     <message>
         <source>catching up</source>
-        <translation type="unfinished"></translation>
+        <translation>holt auf</translation>
     </message>
     <message>
         <source>live</source>
-        <translation type="unfinished"></translation>
+        <translation>live</translation>
     </message>
     <message>
         <source>waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>wartet</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>lag %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Verzögerung %1 s</translation>
     </message>
     <message>
         <source>%1 events/min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Ereignisse/min</translation>
     </message>
     <message>
         <source>%1 requests/min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Anfragen/min</translation>
     </message>
     <message>
         <source>%1/%2 requests left</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 Anfragen übrig</translation>
     </message>
     <message>
         <source>%1 stored</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
     <message>
         <source>%1 duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Duplikate</translation>
     </message>
     <message>
         <source>%1 rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 abgelehnt</translation>
     </message>
     <message>
         <source>last error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>letzter Fehler: %1</translation>
     </message>
 </context>
 <context>
     <name>InputReader</name>
     <message>
         <source>cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>cannot read standard input</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardeingabe kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>invalid JSON document, reading stopped here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ungültiges JSON-Dokument, Lesen hier abgebrochen: %1</translation>
     </message>
 </context>
 <context>
     <name>Language</name>
     <message>
         <source>--lang needs a language: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--lang braucht eine Sprache: %1</translation>
     </message>
     <message>
         <source>unknown language &apos;%1&apos;; Vigil speaks %2</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannte Sprache &apos;%1&apos;; Vigil spricht %2</translation>
     </message>
 </context>
 <context>
     <name>LivePipeline</name>
     <message>
         <source>restored %1 baselines and re-scored %2 stored events</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Baselines wiederhergestellt und %2 gespeicherte Ereignisse neu bewertet</translation>
     </message>
     <message>
         <source>could not save %1 baselines: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Baselines konnten nicht gespeichert werden: %2</translation>
     </message>
 </context>
 <context>
     <name>LiveSession</name>
     <message>
         <source>no Okta credential: set VIGIL_OKTA_TOKEN (API token), or VIGIL_OKTA_CLIENT_ID and VIGIL_OKTA_PRIVATE_KEY_FILE (OAuth service app)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Okta-Zugangsdaten: setzen Sie VIGIL_OKTA_TOKEN (API-Token) oder VIGIL_OKTA_CLIENT_ID und VIGIL_OKTA_PRIVATE_KEY_FILE (OAuth-Service-App)</translation>
     </message>
     <message>
         <source>team: %1 is now %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: %1 ist jetzt %2 (%3)</translation>
     </message>
     <message>
         <source>store %1: %2 events; re-scored the last %3 of them</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher %1: %2 Ereignisse; die letzten %3 davon neu bewertet</translation>
     </message>
     <message>
         <source>alert opened: %1, risk %2 (%3): %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm geöffnet: %1, Risiko %2 (%3): %4</translation>
     </message>
     <message>
         <source>alert updated: %1, risk %2 (%3): %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm aktualisiert: %1, Risiko %2 (%3): %4</translation>
     </message>
     <message>
         <source>team: leading; scored %1 events stored by other consoles</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: führend; %1 von anderen Konsolen gespeicherte Ereignisse bewertet</translation>
     </message>
     <message>
         <source>team: following; another console runs the automation</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: folgend; eine andere Konsole führt die Automatisierung aus</translation>
     </message>
     <message>
         <source>analyst commands from &apos;vigil alert&apos; will not reach this process: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Analystenbefehle aus &apos;vigil alert&apos; erreichen diesen Prozess nicht: %1</translation>
     </message>
     <message>
         <source>no baseline yet for this user</source>
-        <translation type="unfinished"></translation>
+        <translation>noch keine Baseline für diesen Benutzer</translation>
     </message>
     <message>
         <source>the automation core is not running</source>
-        <translation type="unfinished"></translation>
+        <translation>der Automatisierungskern läuft nicht</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil</translation>
     </message>
     <message>
         <source>No Okta org is connected.
 Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos; for a real one, or
 &apos;vigil replay --input FILE&apos; to check an Okta System Log export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Okta-Org verbunden.
+Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&apos; für eine echte oder
+&apos;vigil replay --input DATEI&apos;, um einen Okta-System-Log-Export zu prüfen.</translation>
     </message>
     <message>
         <source>No Okta tenant connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Okta-Tenant verbunden</translation>
     </message>
     <message>
         <source>Store unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher nicht verfügbar</translation>
     </message>
     <message>
         <source>Store %1 events · %2</source>
         <extracomment>Status bar: number of stored Okta events and the database size, e.g. &quot;Store 12,345 events · 3.2 MB&quot;</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Speicher %1 Ereignisse · %2</translation>
     </message>
     <message>
         <source>&amp;Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vigil</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>V&amp;iew</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Design</translation>
     </message>
     <message>
         <source>&amp;Reset Layout</source>
-        <translation type="unfinished"></translation>
+        <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
         <source>The console&apos;s layout returns to its defaults at the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Layout der Konsole wird beim nächsten Start auf die Standardwerte zurückgesetzt.</translation>
     </message>
     <message>
         <source>Settings saved. Restart Vigil to connect with them; secrets are in the system keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen gespeichert. Starten Sie Vigil neu, um damit zu verbinden; Geheimnisse liegen im System-Schlüsselbund.</translation>
     </message>
     <message>
         <source>Map</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte</translation>
     </message>
     <message>
         <source>Charts</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme</translation>
     </message>
     <message>
         <source>What Vigil does appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hier erscheint, was Vigil tut.</translation>
     </message>
     <message>
         <source>Activity</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktivität</translation>
     </message>
     <message>
         <source>Poll ● %1%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Abfrage ● %1%2</translation>
     </message>
     <message>
         <source>starting</source>
-        <translation type="unfinished"></translation>
+        <translation>startet</translation>
     </message>
     <message>
         <source> · lag %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation> · Verzögerung %1 s</translation>
     </message>
     <message>
         <source>%1 req left</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Anfr. übrig</translation>
     </message>
     <message>
         <source>Hooks %1 events</source>
-        <translation type="unfinished"></translation>
+        <translation>Hooks %1 Ereignisse</translation>
     </message>
     <message>
         <source>%1 sign-ins/min, %2 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Anmeldungen/min, %2 fehlgeschlagen</translation>
     </message>
     <message>
         <source>Mode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus: %1</translation>
     </message>
     <message>
         <source>ENFORCE</source>
-        <translation type="unfinished"></translation>
+        <translation>DURCHSETZEN</translation>
     </message>
     <message>
         <source>monitor</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachen</translation>
     </message>
     <message>
         <source>Vigil acts on Okta: step-up and suspension</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil handelt in Okta: Step-up und Sperrung</translation>
     </message>
     <message>
         <source>Vigil decides and records; it changes nothing in Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil entscheidet und protokolliert; in Okta ändert es nichts</translation>
     </message>
     <message>
         <source>Breaker: OPEN (step-up only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Circuit Breaker: OFFEN (nur Step-up)</translation>
     </message>
     <message>
         <source>Breaker: closed</source>
-        <translation type="unfinished"></translation>
+        <translation>Circuit Breaker: geschlossen</translation>
     </message>
     <message>
         <source>%1 %2 alert: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Alarm (%2): %3</translation>
     </message>
     <message>
         <source>Risk %1 — %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko %1 — %2</translation>
     </message>
     <message>
         <source>Auto-suspension pending: open Vigil to hold or cancel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatische Sperrung ausstehend: Öffnen Sie Vigil, um sie anzuhalten oder abzubrechen.</translation>
     </message>
     <message>
         <source>%1 refused: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 abgelehnt: %2</translation>
     </message>
     <message>
         <source>Show Vigil</source>
@@ -2359,485 +2387,490 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     <name>MonitorModeBanner</name>
     <message>
         <source>Open &amp;settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen öffnen…</translation>
     </message>
     <message>
         <source>&amp;Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ausblenden</translation>
     </message>
     <message>
         <source>Monitor mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachungsmodus</translation>
     </message>
     <message>
         <source>&lt;b&gt;Monitor mode.&lt;/b&gt; Vigil scores risk, opens alerts and records what it would do, but changes nothing in Okta: no step-up, no session ended, no account suspended. To let it act, open Settings → Automation → Mode and choose Enforce; Vigil asks you to type the org&apos;s name first.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Überwachungsmodus.&lt;/b&gt; Vigil bewertet Risiken, öffnet Alarme und protokolliert, was es tun würde, ändert aber nichts in Okta: kein Step-up, keine beendete Sitzung, kein gesperrtes Konto. Damit Vigil handelt, öffnen Sie Einstellungen → Automatisierung → Modus und wählen Durchsetzen; Vigil bittet Sie zuvor, den Namen der Org einzugeben.</translation>
     </message>
     <message>
         <source>Hide until Vigil restarts; the status bar still shows the mode.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bis zum Neustart von Vigil ausblenden; die Statusleiste zeigt den Modus weiterhin an.</translation>
     </message>
 </context>
 <context>
     <name>MonitorModePage</name>
     <message>
         <source>Vigil starts in monitor mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil startet im Überwachungsmodus</translation>
     </message>
     <message>
         <source>It scores risk, opens alerts and records what it would do — step-up MFA, a page, a suspension — without changing anything in Okta.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es bewertet Risiken, öffnet Alarme und protokolliert, was es tun würde — Step-up-MFA, Alarmierung, Sperrung —, ohne etwas in Okta zu ändern.</translation>
     </message>
     <message>
         <source>&amp;Start monitoring</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachung &amp;starten</translation>
     </message>
     <message>
         <source>Watch its alerts for a few days and compare them with what you know about your users before you let it act.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beobachten Sie die Alarme einige Tage lang und gleichen Sie sie mit Ihrem Wissen über Ihre Benutzer ab, bevor Sie Vigil handeln lassen.</translation>
     </message>
     <message>
         <source>To let Vigil act later: Vigil → Settings… → Automation → Mode → Enforce. It asks you to type the org&apos;s name before it switches; a service app then also needs the okta.users.manage and okta.groups.manage scopes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Damit Vigil später handelt: Vigil → Einstellungen… → Automatisierung → Modus → Durchsetzen. Vor dem Umschalten werden Sie gebeten, den Namen der Org einzugeben; eine Service-App braucht dann zusätzlich die Scopes okta.users.manage und okta.groups.manage.</translation>
     </message>
 </context>
 <context>
     <name>OAuthServiceAppAuthenticator</name>
     <message>
         <source>the OAuth service app has no client ID</source>
-        <translation type="unfinished"></translation>
+        <translation>die OAuth-Service-App hat keine Client-ID</translation>
     </message>
     <message>
         <source>the private key of %1 cannot be used: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der private Schlüssel von %1 ist nicht verwendbar: %2</translation>
     </message>
     <message>
         <source>OAuth service app %1</source>
-        <translation type="unfinished"></translation>
+        <translation>OAuth-Service-App %1</translation>
     </message>
     <message>
         <source>no random bytes for the client assertion (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Zufallsbytes für die Client-Assertion (%1)</translation>
     </message>
     <message>
         <source>cannot reach Okta&apos;s token endpoint for the %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Token-Endpunkt von Okta für die %1 nicht erreichbar: %2</translation>
     </message>
     <message>
         <source>Okta refused the %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat die %1 abgelehnt (%2)</translation>
     </message>
     <message>
         <source>Okta&apos;s token endpoint failed for the %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Token-Endpunkt von Okta schlug für die %1 fehl (%2)</translation>
     </message>
     <message>
         <source>the %1 requires DPoP-bound tokens, which Vigil does not support: turn off &quot;Require DPoP&quot; for the app in Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>die %1 verlangt DPoP-gebundene Tokens, die Vigil nicht unterstützt: Deaktivieren Sie &quot;Require DPoP&quot; für die App in Okta</translation>
     </message>
     <message>
         <source>Okta&apos;s token endpoint answered the %1 without a usable Bearer token</source>
-        <translation type="unfinished"></translation>
+        <translation>der Token-Endpunkt von Okta hat der %1 ohne brauchbares Bearer-Token geantwortet</translation>
     </message>
     <message>
         <source>fetched an access token for the %1 (valid %2 s, scopes: %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Access-Token für die %1 abgerufen (gültig %2 s, Scopes: %3)</translation>
     </message>
 </context>
 <context>
     <name>Okta</name>
     <message>
         <source>the body is not valid JSON (%1 bytes): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der Body ist kein gültiges JSON (%1 Bytes): %2</translation>
     </message>
     <message>
         <source>a System Log page must be a JSON array</source>
-        <translation type="unfinished"></translation>
+        <translation>eine System-Log-Seite muss ein JSON-Array sein</translation>
     </message>
     <message>
         <source>an Event Hook delivery must hold data.events as an array</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Event-Hook-Zustellung muss data.events als Array enthalten</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a URL</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; ist keine URL</translation>
     </message>
     <message>
         <source>&apos;%1&apos; must use https:// (http:// is only allowed on loopback)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; muss https:// verwenden (http:// ist nur auf Loopback erlaubt)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; must be an https:// URL</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; muss eine https://-URL sein</translation>
     </message>
     <message>
         <source>&apos;%1&apos; must be the org&apos;s address only, e.g. https://acme.okta.com</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; darf nur die Adresse der Org sein, z. B. https://acme.okta.com</translation>
     </message>
     <message>
         <source>HTTP %1, %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP %1, %2: %3</translation>
     </message>
     <message>
         <source>HTTP %1</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP %1</translation>
     </message>
     <message>
         <source>unknown OpenSSL error</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter OpenSSL-Fehler</translation>
     </message>
     <message>
         <source>no private key was given</source>
-        <translation type="unfinished"></translation>
+        <translation>kein privater Schlüssel angegeben</translation>
     </message>
     <message>
         <source>the private key is not an unencrypted PEM key (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>der private Schlüssel ist kein unverschlüsselter PEM-Schlüssel (%1)</translation>
     </message>
     <message>
         <source>the private key is not an RSA key (RS256 needs one)</source>
-        <translation type="unfinished"></translation>
+        <translation>der private Schlüssel ist kein RSA-Schlüssel (RS256 benötigt einen)</translation>
     </message>
     <message>
         <source>could not sign the client assertion (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>die Client-Assertion konnte nicht signiert werden (%1)</translation>
     </message>
     <message>
         <source>API token</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Token</translation>
     </message>
 </context>
 <context>
     <name>OktaConnectionCheck</name>
     <message>
         <source>The org URL cannot be used.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Org-URL ist nicht verwendbar.</translation>
     </message>
     <message>
         <source>The service app needs its client id and private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Service-App braucht ihre Client-ID und ihren privaten Schlüssel.</translation>
     </message>
     <message>
         <source>Type the API token first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie zuerst das API-Token ein.</translation>
     </message>
     <message>
         <source>Okta did not issue an access token to the service app.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat der Service-App kein Access-Token ausgestellt.</translation>
     </message>
     <message>
         <source>Check the client id, that the app uses public key / private key authentication with this key (and key id), and that it is granted these Okta API scopes: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Client-ID, ob die App die Authentifizierung per Public Key / Private Key mit diesem Schlüssel (und dieser Key-ID) verwendet und ob ihr diese Okta-API-Scopes gewährt sind: %1.</translation>
     </message>
     <message>
         <source>Connected to %1: Okta answered GET /api/v1/logs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit %1: Okta hat GET /api/v1/logs beantwortet.</translation>
     </message>
     <message>
         <source>The service app&apos;s token reads the System Log with the scopes Okta granted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Token der Service-App liest das System Log mit den von Okta gewährten Scopes.</translation>
     </message>
     <message>
         <source>The API token is valid and reads the System Log. API tokens carry no scopes: they act with the admin role of the person who created them, so create Vigil&apos;s token as a Read-only Administrator for monitor mode.</source>
         <extracomment>SSWS = Okta&apos;s API token scheme; keep the technical terms.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Das API-Token ist gültig und liest das System Log. API-Tokens haben keine Scopes: sie handeln mit der Admin-Rolle der Person, die sie erstellt hat. Erstellen Sie das Token für Vigil im Überwachungsmodus daher als Read-only Administrator.</translation>
     </message>
     <message>
         <source>The System Log returned no event for the last days; Vigil will read new ones as they arrive.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das System Log lieferte für die letzten Tage kein Ereignis; Vigil liest neue, sobald sie eintreffen.</translation>
     </message>
     <message>
         <source>The System Log returned an event, so Vigil will see sign-ins.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das System Log lieferte ein Ereignis, Vigil wird also Anmeldungen sehen.</translation>
     </message>
     <message>
         <source>System Log rate limit: %1 of %2 requests left in this window.</source>
-        <translation type="unfinished"></translation>
+        <translation>System-Log-Rate-Limit: %1 von %2 Anfragen in diesem Zeitfenster übrig.</translation>
     </message>
     <message>
         <source>Cannot reach %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht erreichbar.</translation>
     </message>
     <message>
         <source>%1. Check the org URL, and that this workstation can reach Okta (proxy, firewall, VPN).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1. Prüfen Sie die Org-URL und ob dieser Arbeitsplatz Okta erreichen kann (Proxy, Firewall, VPN).</translation>
     </message>
     <message>
         <source>%1 redirects the API elsewhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 leitet die API an eine andere Adresse um.</translation>
     </message>
     <message>
         <source>Okta answered with a redirect to %1. Use the org&apos;s own address (https://&lt;org&gt;.okta.com), not a custom or admin domain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta antwortete mit einer Umleitung auf %1. Verwenden Sie die eigene Adresse der Org (https://&lt;org&gt;.okta.com), keine Custom- oder Admin-Domain.</translation>
     </message>
     <message>
         <source>Okta refused the service app&apos;s access token (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat das Access-Token der Service-App abgelehnt (%1).</translation>
     </message>
     <message>
         <source>Check that the app is an API Services app of this org and is still active.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie, ob die App eine API-Services-App dieser Org und noch aktiv ist.</translation>
     </message>
     <message>
         <source>Okta refused the API token (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat das API-Token abgelehnt (%1).</translation>
     </message>
     <message>
         <source>Check that the whole token was copied and that it is still active: Okta revokes a token that was not used for 30 days, and every token of an admin who is deactivated.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie, ob das ganze Token kopiert wurde und noch aktiv ist: Okta widerruft Tokens, die 30 Tage lang nicht verwendet wurden, sowie alle Tokens deaktivierter Admins.</translation>
     </message>
     <message>
         <source>The credential is valid but may not read the System Log (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zugangsdaten sind gültig, dürfen das System Log aber nicht lesen (%1).</translation>
     </message>
     <message>
         <source>Grant the service app the okta.logs.read and okta.users.read scopes (Okta API Scopes tab) and assign it the Read-only Administrator role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewähren Sie der Service-App die Scopes okta.logs.read und okta.users.read (Registerkarte Okta API Scopes) und weisen Sie ihr die Rolle Read-only Administrator zu.</translation>
     </message>
     <message>
         <source>Create the token as an admin with at least the Read-only Administrator role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellen Sie das Token als Admin mit mindestens der Rolle Read-only Administrator.</translation>
     </message>
     <message>
         <source>Okta&apos;s rate limit for the System Log is used up right now (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Rate-Limit von Okta für das System Log ist gerade ausgeschöpft (%1).</translation>
     </message>
     <message numerus="yes">
         <source>Try again in %n second(s). Other clients use the same limit.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Versuchen Sie es in %n Sekunde erneut. Andere Clients nutzen dasselbe Limit.</numerusform>
+            <numerusform>Versuchen Sie es in %n Sekunden erneut. Andere Clients nutzen dasselbe Limit.</numerusform>
         </translation>
     </message>
     <message>
         <source>Try again in a minute. Other clients use the same limit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchen Sie es in einer Minute erneut. Andere Clients nutzen dasselbe Limit.</translation>
     </message>
     <message>
         <source>Okta answered %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta antwortete: %1.</translation>
     </message>
     <message>
         <source>Try again; if it persists, check Okta&apos;s status page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchen Sie es erneut; falls das Problem bleibt, prüfen Sie die Statusseite von Okta.</translation>
     </message>
     <message>
         <source>Scopes: none (an API token acts with its creator&apos;s admin role).</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes: keine (ein API-Token handelt mit der Admin-Rolle seines Erstellers).</translation>
     </message>
     <message>
         <source>Scopes granted: none reported by Okta.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewährte Scopes: Okta meldet keine.</translation>
     </message>
     <message>
         <source>Scopes granted: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewährte Scopes: %1.</translation>
     </message>
 </context>
 <context>
     <name>OrgPage</name>
     <message>
         <source>Your Okta org</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Okta-Org</translation>
     </message>
     <message>
         <source>Vigil reads the System Log with a credential of its own. The secret goes to the system keychain, never to a settings file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil liest das System Log mit eigenen Zugangsdaten. Das Geheimnis kommt in den System-Schlüsselbund, nie in eine Einstellungsdatei.</translation>
     </message>
     <message>
         <source>https://acme.okta.com</source>
-        <translation type="unfinished"></translation>
+        <translation>https://acme.okta.com</translation>
     </message>
     <message>
         <source>API token (SSWS)</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Token (SSWS)</translation>
     </message>
     <message>
         <source>OAuth 2.0 service app (private key JWT)</source>
-        <translation type="unfinished"></translation>
+        <translation>OAuth-2.0-Service-App (Private Key JWT)</translation>
     </message>
     <message>
         <source>0oa…</source>
-        <translation type="unfinished"></translation>
+        <translation>0oa…</translation>
     </message>
     <message>
         <source>optional, when the app has several keys</source>
-        <translation type="unfinished"></translation>
+        <translation>optional, wenn die App mehrere Schlüssel hat</translation>
     </message>
     <message>
         <source>-----BEGIN PRIVATE KEY-----</source>
-        <translation type="unfinished"></translation>
+        <translation>-----BEGIN PRIVATE KEY-----</translation>
     </message>
     <message>
         <source>Org &amp;URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Org-&amp;URL:</translation>
     </message>
     <message>
         <source>&amp;Sign in with:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anmelden mit:</translation>
     </message>
     <message>
         <source>API &amp;token:</source>
-        <translation type="unfinished"></translation>
+        <translation>API-&amp;Token:</translation>
     </message>
     <message>
         <source>Admin Console → Security → API → Tokens. Create it while signed in as a Read-only Administrator: an API token acts with the role of the admin who created it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin Console → Security → API → Tokens. Erstellen Sie es, während Sie als Read-only Administrator angemeldet sind: Ein API-Token handelt mit der Rolle des Admins, der es erstellt hat.</translation>
     </message>
     <message>
         <source>&amp;Load from file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus &amp;Datei laden…</translation>
     </message>
     <message>
         <source>&amp;Client ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Client-ID:</translation>
     </message>
     <message>
         <source>&amp;Private key (PEM):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Privater Schlüssel (PEM):</translation>
     </message>
     <message>
         <source>&amp;Key ID (kid):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Key-ID (kid):</translation>
     </message>
     <message>
         <source>Admin Console → Applications → Create App Integration → API Services. Use public key / private key client authentication, grant okta.logs.read and okta.users.read on the Okta API Scopes tab, and assign the app the Read-only Administrator role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin Console → Applications → Create App Integration → API Services. Verwenden Sie die Client-Authentifizierung per Public Key / Private Key, gewähren Sie okta.logs.read und okta.users.read auf der Registerkarte Okta API Scopes und weisen Sie der App die Rolle Read-only Administrator zu.</translation>
     </message>
     <message>
         <source>The private key must be in PEM form, starting with -----BEGIN PRIVATE KEY-----.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der private Schlüssel muss im PEM-Format vorliegen und mit -----BEGIN PRIVATE KEY----- beginnen.</translation>
     </message>
     <message>
         <source>The service app&apos;s private key</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater Schlüssel der Service-App</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Dateien (*.pem *.key);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Cannot read %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden.</translation>
     </message>
 </context>
 <context>
     <name>Outbox</name>
     <message>
         <source>no service named &apos;%1&apos; is configured</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Dienst namens &apos;%1&apos; konfiguriert</translation>
     </message>
 </context>
 <context>
     <name>Policy</name>
     <message>
         <source>%1: unknown key</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: unbekannter Schlüssel</translation>
     </message>
     <message>
         <source>%1: must be %2, not %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: muss %2 sein, nicht %3</translation>
     </message>
     <message>
         <source>%1: no range is defined for this number</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: für diese Zahl ist kein Bereich definiert</translation>
     </message>
     <message>
         <source>%1: %2 is outside %3 to %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 liegt außerhalb von %3 bis %4</translation>
     </message>
     <message>
         <source>%1: must be a whole number, not %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: muss eine ganze Zahl sein, nicht %2</translation>
     </message>
     <message>
         <source>%1[%2]: must be %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1[%2]: muss %3 sein</translation>
     </message>
     <message>
         <source>an AS number</source>
-        <translation type="unfinished"></translation>
+        <translation>eine AS-Nummer</translation>
     </message>
     <message>
         <source>a non-empty string</source>
-        <translation type="unfinished"></translation>
+        <translation>ein nicht leerer String</translation>
     </message>
     <message>
         <source>%1[%2]: &apos;%3&apos; is not a detection (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1[%2]: &apos;%3&apos; ist keine Erkennung (%4)</translation>
     </message>
     <message>
         <source>%1[%2]: &apos;%3&apos; is not one of %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1[%2]: &apos;%3&apos; ist keiner der Werte %4</translation>
     </message>
     <message>
         <source>severity: bands must rise from low to critical (low %1 &lt; medium %2 &lt; high %3 &lt; critical %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>severity: die Stufen müssen von low bis critical ansteigen (low %1 &lt; medium %2 &lt; high %3 &lt; critical %4)</translation>
     </message>
     <message>
         <source>business_hours: start_hour must come before end_hour</source>
-        <translation type="unfinished"></translation>
+        <translation>business_hours: start_hour muss vor end_hour liegen</translation>
     </message>
     <message>
         <source>response.mode: must be &quot;monitor&quot; or &quot;enforce&quot;, not &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>response.mode: muss &quot;monitor&quot; oder &quot;enforce&quot; sein, nicht &quot;%1&quot;</translation>
     </message>
     <message>
         <source>response.page_critical_at: must not be below response.page_at</source>
-        <translation type="unfinished"></translation>
+        <translation>response.page_critical_at: darf nicht unter response.page_at liegen</translation>
     </message>
     <message>
         <source>not valid JSON at offset %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>kein gültiges JSON an Offset %1: %2</translation>
     </message>
     <message>
         <source>the policy must be a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>die Richtlinie muss ein JSON-Objekt sein</translation>
     </message>
     <message>
         <source>schema_version: this Vigil reads policy version 1</source>
-        <translation type="unfinished"></translation>
+        <translation>schema_version: diese Vigil-Version liest Richtlinienversion 1</translation>
     </message>
     <message>
         <source>cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
     <name>PolicyCommand</name>
     <message>
         <source>Checks a risk policy file, or prints the default policy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüft eine Risikorichtliniendatei oder gibt die Standardrichtlinie aus.</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>&apos;check FILE&apos; or &apos;defaults&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;check DATEI&apos; oder &apos;defaults&apos;.</translation>
     </message>
     <message>
         <source>vigil policy: %1
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil policy: %1
+
+</translation>
     </message>
     <message>
         <source>expected &apos;check FILE&apos; or &apos;defaults&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;check DATEI&apos; oder &apos;defaults&apos; erwartet</translation>
     </message>
     <message>
         <source>%1: valid policy
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1: gültige Richtlinie
+</translation>
     </message>
     <message numerus="yes">
         <source>%1: %n problem(s), policy not valid
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %n Problem, Richtlinie ungültig
+</numerusform>
+            <numerusform>%1: %n Probleme, Richtlinie ungültig
+</numerusform>
         </translation>
     </message>
 </context>
@@ -2845,316 +2878,316 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     <name>PolicyForm</name>
     <message>
         <source>Thresholds</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwellenwerte</translation>
     </message>
     <message>
         <source>Open an alert at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm öffnen ab Risiko</translation>
     </message>
     <message>
         <source>scoring.alert_threshold: a user&apos;s alert opens when their risk reaches this score</source>
-        <translation type="unfinished"></translation>
+        <translation>scoring.alert_threshold: ein Alarm für den Benutzer wird geöffnet, sobald sein Risiko diesen Wert erreicht</translation>
     </message>
     <message>
         <source>Step up at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up ab Risiko</translation>
     </message>
     <message>
         <source>response.step_up_at: challenge the user (sessions cleared, Okta Verify push)</source>
-        <translation type="unfinished"></translation>
+        <translation>response.step_up_at: Benutzer erneut prüfen (Sitzungen beendet, Okta-Verify-Push)</translation>
     </message>
     <message>
         <source>Page at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarmierung ab Risiko</translation>
     </message>
     <message>
         <source>response.page_at: page the on-call analyst and start the suspension countdown</source>
-        <translation type="unfinished"></translation>
+        <translation>response.page_at: Analysten in Rufbereitschaft alarmieren und Countdown für die Sperrung starten</translation>
     </message>
     <message>
         <source>Critical page at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kritische Alarmierung ab Risiko</translation>
     </message>
     <message>
         <source>response.page_critical_at: the page has critical severity</source>
-        <translation type="unfinished"></translation>
+        <translation>response.page_critical_at: die Alarmierung hat den Schweregrad kritisch</translation>
     </message>
     <message>
         <source>Auto-suspend after</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch sperren nach</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>response.auto_suspend_delay_minutes: how long after the page the safety net decides (5 to 60)</source>
-        <translation type="unfinished"></translation>
+        <translation>response.auto_suspend_delay_minutes: wie lange nach der Alarmierung das Sicherheitsnetz entscheidet (5 bis 60)</translation>
     </message>
     <message>
         <source>Severity bands (risk at least)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrade (Risiko mindestens)</translation>
     </message>
     <message>
         <source>Critical</source>
-        <translation type="unfinished"></translation>
+        <translation>Kritisch</translation>
     </message>
     <message>
         <source>High</source>
-        <translation type="unfinished"></translation>
+        <translation>Hoch</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittel</translation>
     </message>
     <message>
         <source>Low</source>
-        <translation type="unfinished"></translation>
+        <translation>Niedrig</translation>
     </message>
     <message>
         <source>Places and networks</source>
-        <translation type="unfinished"></translation>
+        <translation>Orte und Netzwerke</translation>
     </message>
     <message>
         <source>Allowed countries</source>
-        <translation type="unfinished"></translation>
+        <translation>Zulässige Länder</translation>
     </message>
     <message>
         <source>empty: every country (e.g. US, Canada)</source>
-        <translation type="unfinished"></translation>
+        <translation>leer: alle Länder (z. B. US, Canada)</translation>
     </message>
     <message>
         <source>detections.geo_risk.allowed_countries: sign-ins from elsewhere score geo_risk; names or ISO codes, separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>detections.geo_risk.allowed_countries: Anmeldungen von anderswo zählen für geo_risk; Namen oder ISO-Codes, durch Kommas getrennt</translation>
     </message>
     <message>
         <source>High-risk countries</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochrisikoländer</translation>
     </message>
     <message>
         <source>e.g. KP, IR</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. KP, IR</translation>
     </message>
     <message>
         <source>detections.geo_risk.high_risk_countries: sign-ins from these always score geo_risk</source>
-        <translation type="unfinished"></translation>
+        <translation>detections.geo_risk.high_risk_countries: Anmeldungen aus diesen Ländern zählen immer für geo_risk</translation>
     </message>
     <message>
         <source>Anonymizer ASNs</source>
-        <translation type="unfinished"></translation>
+        <translation>ASNs von Anonymisierungsdiensten</translation>
     </message>
     <message>
         <source>AS numbers, e.g. 9009, 60068</source>
-        <translation type="unfinished"></translation>
+        <translation>AS-Nummern, z. B. 9009, 60068</translation>
     </message>
     <message>
         <source>detections.anonymizer.asns: networks of VPN and proxy services</source>
-        <translation type="unfinished"></translation>
+        <translation>detections.anonymizer.asns: Netzwerke von VPN- und Proxy-Diensten</translation>
     </message>
     <message>
         <source>Points per detection</source>
-        <translation type="unfinished"></translation>
+        <translation>Punkte pro Erkennung</translation>
     </message>
 </context>
 <context>
     <name>PolicyPreview</name>
     <message>
         <source>the preview was cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>die Vorschau wurde abgebrochen</translation>
     </message>
     <message>
         <source>the stored events could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>die gespeicherten Ereignisse konnten nicht gelesen werden</translation>
     </message>
 </context>
 <context>
     <name>PolicyPreviewDialog</name>
     <message>
         <source>Policy preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Richtlinienvorschau</translation>
     </message>
     <message>
         <source>Thresholds</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwellenwerte</translation>
     </message>
     <message>
         <source>Edit JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON bearbeiten</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 7 Tage</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 30 Tage</translation>
     </message>
     <message>
         <source>All stored history</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamter gespeicherter Verlauf</translation>
     </message>
     <message>
         <source>Stored events replayed, ending with the newest</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgespielte gespeicherte Ereignisse, bis zum neuesten</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau</translation>
     </message>
     <message>
         <source>Cancel preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau abbrechen</translation>
     </message>
     <message>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
         <source>Replay</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiedergabe</translation>
     </message>
     <message>
         <source>Change a threshold, then Preview to see who it would have affected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ändern Sie einen Schwellenwert und klicken Sie auf Vorschau, um zu sehen, wen das betroffen hätte.</translation>
     </message>
     <message>
         <source>Only users whose actions change</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Benutzer mit geänderten Aktionen</translation>
     </message>
     <message>
         <source>Save policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Richtlinie speichern</translation>
     </message>
     <message>
         <source>Write the proposed policy to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgeschlagene Richtlinie nach %1 schreiben</translation>
     </message>
     <message>
         <source>Back to the current policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück zur aktuellen Richtlinie</translation>
     </message>
     <message>
         <source>Last %1 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte %1 Tage</translation>
     </message>
     <message>
         <source>✖ Cannot preview or save: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>✖ Vorschau oder Speichern nicht möglich: %1</translation>
     </message>
     <message>
         <source> (and %1 more)</source>
-        <translation type="unfinished"></translation>
+        <translation> (und %1 weitere)</translation>
     </message>
     <message>
         <source>. Fix it in the Edit JSON tab.</source>
-        <translation type="unfinished"></translation>
+        <translation>. Beheben Sie das auf der Registerkarte „JSON bearbeiten“.</translation>
     </message>
     <message>
         <source>⚠ The policy changed since this preview: Preview again. </source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Die Richtlinie wurde seit dieser Vorschau geändert: Vorschau erneut ausführen. </translation>
     </message>
     <message>
         <source>The policy has errors: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Richtlinie enthält Fehler: %1</translation>
     </message>
     <message>
         <source>Replay the stored history under the current and the proposed policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherten Verlauf mit der aktuellen und der vorgeschlagenen Richtlinie abspielen</translation>
     </message>
     <message>
         <source>Replaying… %p%</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgespielt… %p%</translation>
     </message>
     <message>
         <source>Replaying… %p% · %1 events</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgespielt… %p% · %1 Ereignisse</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Preview cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau abgebrochen.</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>The preview failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorschau ist fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>No stored events to replay.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine gespeicherten Ereignisse zum Abspielen.</translation>
     </message>
     <message>
         <source>%1 users change of %2 with an alert or an action · now %3 stepped up, %4 paged, %5 suspended (proposed: %6, %7, %8) · %9 events from %10 to %11 replayed in %12 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Benutzern mit Alarm oder Aktion ändern sich · jetzt %3 mit Step-up, %4 alarmiert, %5 gesperrt (vorgeschlagen: %6, %7, %8) · %9 Ereignisse von %10 bis %11 in %12 s abgespielt</translation>
     </message>
     <message>
         <source>✖ Could not save the policy to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>✖ Richtlinie konnte nicht nach %1 gespeichert werden: %2</translation>
     </message>
 </context>
 <context>
     <name>PreviewResultModel</name>
     <message>
         <source>step-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up</translation>
     </message>
     <message>
         <source>page</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarmierung</translation>
     </message>
     <message>
         <source>suspend</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung</translation>
     </message>
     <message>
         <source>alert only</source>
-        <translation type="unfinished"></translation>
+        <translation>nur Alarm</translation>
     </message>
     <message>
         <source>nothing</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts</translation>
     </message>
     <message>
         <source>Newly affected</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu betroffen</translation>
     </message>
     <message>
         <source>No longer affected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht mehr betroffen</translation>
     </message>
     <message>
         <source>Different actions</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere Aktionen</translation>
     </message>
     <message>
         <source>Same</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleich</translation>
     </message>
     <message>
         <source>1 user suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Benutzer gesperrt</translation>
     </message>
     <message>
         <source>%1 users suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Benutzer gesperrt</translation>
     </message>
     <message>
         <source>1 user paged</source>
@@ -3178,7 +3211,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 → %2</translation>
     </message>
     <message>
         <source>No action</source>
@@ -3282,7 +3315,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     <message>
         <source>%1 · %2</source>
         <extracomment>A state, then what the step-up MFA push did: &quot;Stepped up · push rejected&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 · %2</translation>
     </message>
     <message>
         <source>brute force</source>
@@ -3625,7 +3658,7 @@ Run &apos;vigil --demo&apos; to watch the simulated org, &apos;vigil serve&apos;
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1: %2</translation>
     </message>
     <message>
         <source> (already suspended by %1: no second call)</source>
@@ -4060,11 +4093,11 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>https://acme.okta.com</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">https://acme.okta.com</translation>
     </message>
     <message>
         <source>API token (SSWS)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">API-Token (SSWS)</translation>
     </message>
     <message>
         <source>OAuth 2.0 service app (private_key_jwt)</source>
@@ -4080,7 +4113,7 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"> min</translation>
     </message>
     <message>
         <source>off, or 127.0.0.1:8787</source>
@@ -4108,7 +4141,7 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>API token</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">API-Token</translation>
     </message>
     <message>
         <source>Service app client id</source>
@@ -4200,7 +4233,7 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>Cannot save: %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Speichern nicht möglich: %1</translation>
     </message>
     <message>
         <source>Enforce mode was not confirmed: the org name did not match.</source>
@@ -4211,19 +4244,19 @@ Type the org&apos;s name (%1) to confirm:</source>
     <name>Severity</name>
     <message>
         <source>Critical</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Kritisch</translation>
     </message>
     <message>
         <source>High</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Hoch</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Mittel</translation>
     </message>
     <message>
         <source>Low</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Niedrig</translation>
     </message>
     <message>
         <source>Normal</source>
@@ -4345,7 +4378,7 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>Okta answered %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Okta antwortete: %1. {1?}</translation>
     </message>
     <message>
         <source>Okta redirected the System Log request (%1); is the org URL right?</source>
@@ -4434,6 +4467,10 @@ Type the org&apos;s name (%1) to confirm:</source>
         <source>the leading console did not answer in time</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>lost the team database connection</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Theme</name>
@@ -4458,11 +4495,11 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>success</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">erfolgreich</translation>
     </message>
     <message>
         <source>failure</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">fehlgeschlagen</translation>
     </message>
     <message>
         <source>Events per hour, last 7 days</source>
@@ -4497,11 +4534,11 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Zeit</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Art</translation>
     </message>
     <message>
         <source>Who</source>
@@ -4532,7 +4569,7 @@ Type the org&apos;s name (%1) to confirm:</source>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Begründung</translation>
     </message>
 </context>
 <context>
@@ -4642,7 +4679,7 @@ New: %2</source>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Zeit</translation>
     </message>
     <message>
         <source>Event</source>
@@ -4650,11 +4687,11 @@ New: %2</source>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Ergebnis</translation>
     </message>
     <message>
         <source>IP</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">IP</translation>
     </message>
     <message>
         <source>Place</source>
@@ -4776,7 +4813,7 @@ New: %2</source>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Wird geladen…</translation>
     </message>
     <message>
         <source>No stored events for this user in the last 7 days</source>
@@ -5081,7 +5118,7 @@ New: %2</source>
     </message>
     <message>
         <source>Welcome to Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Willkommen bei Vigil</translation>
     </message>
     <message>
         <source>Vigil watches your Okta System Log, scores every user&apos;s account-takeover risk and shows who is under attack, why, and what the automation will do next.</source>
@@ -5146,7 +5183,7 @@ New: %2</source>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">%1 → %2</translation>
     </message>
     <message>
         <source>%1 km at %2 km/h</source>
