@@ -1139,7 +1139,7 @@ Dernière activité&#xa0;: %2 (%3)</translation>
     </message>
     <message>
         <source>Anyone</source>
-        <translation>Tout le monde</translation>
+        <translation>Tous les acteurs</translation>
     </message>
     <message>
         <source>Vigil (automation)</source>
@@ -1321,7 +1321,7 @@ Dernière activité&#xa0;: %2 (%3)</translation>
     <name>CheckPage</name>
     <message>
         <source>&amp;Test again</source>
-        <translation>&amp;Tester à nouveau</translation>
+        <translation>Tester à &amp;nouveau</translation>
     </message>
     <message>
         <source>Test the connection</source>
@@ -1849,7 +1849,7 @@ Options&#xa0;:
     </message>
     <message>
         <source>Authentication &amp;secret:</source>
-        <translation>&amp;Secret d&apos;authentification&#xa0;:</translation>
+        <translation>Secret d&apos;authe&amp;ntification&#xa0;:</translation>
     </message>
     <message>
         <source>Okta cannot reach this computer&apos;s listener by itself. Publish it through your reverse proxy or tunnel, enter that address above, and paste the resulting URL into Okta.</source>
@@ -2722,7 +2722,7 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
     </message>
     <message>
         <source>&amp;Private key (PEM):</source>
-        <translation>Clé &amp;privée (PEM)&#xa0;:</translation>
+        <translation>Clé pri&amp;vée (PEM)&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Key ID (kid):</source>
