@@ -3136,7 +3136,7 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     </message>
     <message>
         <source>%1 users change of %2 with an alert or an action · now %3 stepped up, %4 paged, %5 suspended (proposed: %6, %7, %8) · %9 events from %10 to %11 replayed in %12 s</source>
-        <translation>%1 von %2 Benutzern mit Alarm oder Aktion ändern sich · jetzt %3 mit Step-up, %4 alarmiert, %5 gesperrt (vorgeschlagen: %6, %7, %8) · %9 Ereignisse von %10 bis %11 in %12 s abgespielt</translation>
+        <translation>%1 von %2 Benutzern mit Alarm oder Aktion ändern sich · jetzt %3 mit Step-up, %4 mit Alarmierung, %5 gesperrt (vorgeschlagen: %6, %7, %8) · %9 Ereignisse von %10 bis %11 in %12 s abgespielt</translation>
     </message>
     <message>
         <source>✖ Could not save the policy to %1: %2</source>
@@ -3191,745 +3191,757 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     </message>
     <message>
         <source>1 user paged</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Benutzer mit Alarmierung</translation>
     </message>
     <message>
         <source>%1 users paged</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Benutzer mit Alarmierung</translation>
     </message>
     <message>
         <source>1 user stepped up</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Benutzer mit Step-up</translation>
     </message>
     <message>
         <source>%1 users stepped up</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Benutzer mit Step-up</translation>
     </message>
     <message>
         <source>No change: the same users would have been stepped up, paged and suspended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Änderung: Dieselben Benutzer hätten Step-up, Alarmierung und Sperrung erhalten.</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished">%1 → %2</translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>No action</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Aktion</translation>
     </message>
     <message>
         <source>Severity: %1 → %2. Detections: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad: %1 → %2. Erkennungen: %3</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished">Benutzer</translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Current policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktuelle Richtlinie</translation>
     </message>
     <message>
         <source>Proposed policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgeschlagene Richtlinie</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme</translation>
     </message>
     <message>
         <source>Peak risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Spitzenrisiko</translation>
     </message>
 </context>
 <context>
     <name>QueueText</name>
     <message>
         <source>Detected</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkannt</translation>
     </message>
     <message>
         <source>Stepped up</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up ausgelöst</translation>
     </message>
     <message>
         <source>Paged</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarmiert</translation>
     </message>
     <message>
         <source>Suspension pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung ausstehend</translation>
     </message>
     <message>
         <source>Suspension recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung empfohlen</translation>
     </message>
     <message>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigt</translation>
     </message>
     <message>
         <source>Overridden</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersteuert</translation>
     </message>
     <message>
         <source>Suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesperrt</translation>
     </message>
     <message>
         <source>Resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigt</translation>
     </message>
     <message>
         <source>False positive</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlalarm</translation>
     </message>
     <message>
         <source>push sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Push gesendet</translation>
     </message>
     <message>
         <source>push rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>Push abgelehnt</translation>
     </message>
     <message>
         <source>no answer</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Antwort</translation>
     </message>
     <message>
         <source>push approved</source>
-        <translation type="unfinished"></translation>
+        <translation>Push angenommen</translation>
     </message>
     <message>
         <source>push failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Push fehlgeschlagen</translation>
     </message>
     <message>
         <source>no push factor</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Push-Faktor</translation>
     </message>
     <message>
         <source>%1 · %2</source>
         <extracomment>A state, then what the step-up MFA push did: &quot;Stepped up · push rejected&quot;.</extracomment>
-        <translation type="unfinished">%1 · %2</translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>brute force</source>
         <extracomment>Short chip labels for detections in the alert queue.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Brute Force</translation>
     </message>
     <message>
         <source>spray</source>
-        <translation type="unfinished"></translation>
+        <translation>Spray</translation>
     </message>
     <message>
         <source>MFA fatigue</source>
-        <translation type="unfinished"></translation>
+        <translation>MFA-Fatigue</translation>
     </message>
     <message>
         <source>MFA failed</source>
-        <translation type="unfinished"></translation>
+        <translation>MFA fehlgeschlagen</translation>
     </message>
     <message>
         <source>session hijack</source>
-        <translation type="unfinished"></translation>
+        <translation>Session-Hijacking</translation>
     </message>
     <message>
         <source>privilege</source>
-        <translation type="unfinished"></translation>
+        <translation>Privilegien</translation>
     </message>
     <message>
         <source>off hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Randzeit</translation>
     </message>
     <message>
         <source>new device</source>
-        <translation type="unfinished"></translation>
+        <translation>neues Gerät</translation>
     </message>
     <message>
         <source>impossible travel</source>
-        <translation type="unfinished"></translation>
+        <translation>unmöglicher Ortswechsel</translation>
     </message>
     <message>
         <source>risky country</source>
-        <translation type="unfinished"></translation>
+        <translation>Risikoland</translation>
     </message>
     <message>
         <source>factor reset</source>
-        <translation type="unfinished"></translation>
+        <translation>Faktor-Reset</translation>
     </message>
     <message>
         <source>Tor/VPN</source>
-        <translation type="unfinished"></translation>
+        <translation>Tor/VPN</translation>
     </message>
     <message>
         <source>ThreatInsight</source>
-        <translation type="unfinished"></translation>
+        <translation>ThreatInsight</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>jetzt</translation>
     </message>
     <message>
         <source>in 1 second</source>
-        <translation type="unfinished"></translation>
+        <translation>in 1 Sekunde</translation>
     </message>
     <message>
         <source>in %1 seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1 Sekunden</translation>
     </message>
     <message>
         <source>1 minute</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Minute</translation>
     </message>
     <message>
         <source>%1 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Minuten</translation>
     </message>
     <message>
         <source>1 second</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Sekunde</translation>
     </message>
     <message>
         <source>%1 seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Sekunden</translation>
     </message>
     <message>
         <source>in %1 %2</source>
         <extracomment>&quot;in 11 minutes 42 seconds&quot;</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>in %1 %2</translation>
     </message>
     <message>
         <source>just now</source>
-        <translation type="unfinished"></translation>
+        <translation>gerade eben</translation>
     </message>
     <message>
         <source>%1 min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 min</translation>
     </message>
     <message>
         <source>%1 h ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 h</translation>
     </message>
     <message>
         <source>1 day ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor 1 Tag</translation>
     </message>
     <message>
         <source>%1 days ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 Tagen</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>1 weiterer</translation>
     </message>
     <message>
         <source>%1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 weitere</translation>
     </message>
 </context>
 <context>
     <name>ReplayCommand</name>
     <message>
         <source>Reads Okta LogEvents (NDJSON, a JSON array, or an Event Hook payload), processes them in &apos;published&apos; order through the same pipeline as the live console with every response action in dry-run, and writes a JSON report. Rejected records are listed on stderr with their line number and never stop the run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Liest Okta-LogEvents (NDJSON, ein JSON-Array oder eine Event-Hook-Nutzlast), verarbeitet sie in der Reihenfolge von &apos;published&apos; durch dieselbe Pipeline wie die Live-Konsole, jede Reaktionsmaßnahme als Probelauf, und schreibt einen JSON-Bericht. Abgelehnte Datensätze werden mit Zeilennummer auf stderr aufgeführt und brechen den Lauf nie ab.</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>An input file (&apos;-&apos; for standard input); repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Eingabedatei (&apos;-&apos; für die Standardeingabe); mehrfach angebbar.</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished">DATEI</translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel des JSON-Berichts (&apos;-&apos; für die Standardausgabe, die Vorgabe).</translation>
     </message>
     <message>
         <source>The risk policy to apply (default: the built-in one; see &apos;vigil policy&apos;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die anzuwendende Risikorichtlinie (Standard: die eingebaute; siehe &apos;vigil policy&apos;).</translation>
     </message>
     <message>
         <source>vigil replay: %1
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil replay: %1
+
+</translation>
     </message>
     <message>
         <source>unexpected argument &apos;%1&apos; (inputs are given with --input)</source>
-        <translation type="unfinished"></translation>
+        <translation>unerwartetes Argument &apos;%1&apos; (Eingaben werden mit --input angegeben)</translation>
     </message>
     <message>
         <source>at least one --input FILE is required</source>
-        <translation type="unfinished"></translation>
+        <translation>mindestens ein --input DATEI ist erforderlich</translation>
     </message>
     <message>
         <source>vigil replay: %1:%2: rejected: %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil replay: %1:%2: abgelehnt: %3
+</translation>
     </message>
     <message>
         <source>vigil replay: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil replay: %1
+</translation>
     </message>
     <message>
         <source>vigil replay: no input could be read
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil replay: keine Eingabe konnte gelesen werden
+</translation>
     </message>
     <message>
         <source>vigil replay: %1 read, %2 accepted, %3 rejected, %4 duplicates
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil replay: %1 gelesen, %2 angenommen, %3 abgelehnt, %4 Duplikate
+</translation>
     </message>
 </context>
 <context>
     <name>ReportCommand</name>
     <message>
         <source>Writes the same JSON report as &apos;vigil replay&apos;, built from the events a live run (&apos;vigil serve&apos; or the console) stored in DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreibt denselben JSON-Bericht wie &apos;vigil replay&apos;, erstellt aus den Ereignissen, die ein Live-Lauf (&apos;vigil serve&apos; oder die Konsole) in VERZ gespeichert hat.</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
+        <translation>Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished">VERZ</translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>Where to write the JSON report (&apos;-&apos; for standard output, the default).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel des JSON-Berichts (&apos;-&apos; für die Standardausgabe, die Vorgabe).</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished">DATEI</translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>The risk policy to apply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die anzuwendende Risikorichtlinie.</translation>
     </message>
     <message>
         <source>--data-dir DIR is required</source>
-        <translation type="unfinished"></translation>
+        <translation>--data-dir VERZ ist erforderlich</translation>
     </message>
     <message>
         <source>vigil report: no Vigil database in %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil report: keine Vigil-Datenbank in %1
+</translation>
     </message>
     <message>
         <source>vigil report: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil report: %1
+</translation>
     </message>
     <message>
         <source>vigil report: %1 stored events, %2 alerts
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil report: %1 gespeicherte Ereignisse, %2 Alarme
+</translation>
     </message>
 </context>
 <context>
     <name>Response</name>
     <message>
         <source>no PagerDuty routing key is configured</source>
-        <translation type="unfinished"></translation>
+        <translation>kein PagerDuty-Routing-Key konfiguriert</translation>
     </message>
     <message>
         <source>Jira needs a project key and an API token</source>
-        <translation type="unfinished"></translation>
+        <translation>Jira braucht einen Projektschlüssel und ein API-Token</translation>
     </message>
 </context>
 <context>
     <name>ResponseEngine</name>
     <message>
         <source>automation in %1 mode; %2 responses restored%3</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisierung im Modus %1; %2 Reaktionen wiederhergestellt%3</translation>
     </message>
     <message>
         <source>, circuit breaker open</source>
-        <translation type="unfinished"></translation>
+        <translation>, Circuit Breaker offen</translation>
     </message>
     <message>
         <source>%1 by %2 on %3 (%4): %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 durch %2 für %3 (%4): %5</translation>
     </message>
     <message>
         <source>alert for %1 suppressed until %2 (owner %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm für %1 unterdrückt bis %2 (verantwortlich: %3)</translation>
     </message>
     <message>
         <source>paged on-call for %1 (risk %2); suspension decision at %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufbereitschaft für %1 alarmiert (Risiko %2); Sperrentscheidung um %3</translation>
     </message>
     <message>
         <source>step-up for %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up für %1: %2</translation>
     </message>
     <message>
         <source>nothing configured</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts konfiguriert</translation>
     </message>
     <message>
         <source>Vigil: %1 risk %2 (%3) for %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil: %1, Risiko %2 (%3) für %4: %5</translation>
     </message>
     <message>
         <source>at the deadline unless acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>bei Fristablauf, sofern nicht bestätigt</translation>
     </message>
     <message>
         <source>monitor mode: recommended only</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachungsmodus: nur empfohlen</translation>
     </message>
     <message>
         <source>Acknowledge in Vigil or PagerDuty to stop the countdown</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen Sie in Vigil oder PagerDuty, um den Countdown zu stoppen</translation>
     </message>
     <message>
         <source>Call the user on a known number to confirm the sign-ins</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufen Sie den Benutzer unter einer bekannten Nummer an, um die Anmeldungen zu bestätigen</translation>
     </message>
     <message>
         <source>Suspend now in Vigil if the activity is not theirs</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperren Sie sofort in Vigil, falls die Aktivität nicht vom Benutzer stammt</translation>
     </message>
     <message>
         <source>not read from Okta (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht aus Okta gelesen (%1)</translation>
     </message>
     <message>
         <source>User in the Okta admin console</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer in der Okta Admin Console</translation>
     </message>
     <message>
         <source>Alert in Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm in Vigil</translation>
     </message>
     <message>
         <source>cannot read protected accounts (%1): %2; the previous list stays</source>
-        <translation type="unfinished"></translation>
+        <translation>geschützte Konten können nicht gelesen werden (%1): %2; die bisherige Liste bleibt gültig</translation>
     </message>
     <message>
         <source>not suspended: the challenge was passed (%1) and nothing more came from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gesperrt: die Prüfung wurde bestanden (%1), und von %2 kam nichts mehr</translation>
     </message>
     <message>
         <source>not suspended: %1 is a protected account; the on-call analyst must decide</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gesperrt: %1 ist ein geschütztes Konto; der Analyst in Rufbereitschaft muss entscheiden</translation>
     </message>
     <message>
         <source>not suspended: the circuit breaker is open (step-up only until an analyst resumes)</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gesperrt: der Circuit Breaker ist offen (nur Step-up, bis ein Analyst die Automatisierung fortsetzt)</translation>
     </message>
     <message>
         <source>would suspend (monitor mode): step-up %1, activity continued: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>würde sperren (Überwachungsmodus): Step-up %1, Aktivität fortgesetzt: %2</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>nein</translation>
     </message>
     <message>
         <source>suspended: not acknowledged; step-up %1; activity continued: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>gesperrt: nicht bestätigt; Step-up %1; Aktivität fortgesetzt: %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source> (already suspended by %1: no second call)</source>
-        <translation type="unfinished"></translation>
+        <translation> (bereits durch %1 gesperrt: kein zweiter Aufruf)</translation>
     </message>
     <message>
         <source>suspending %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird gesperrt (%2): %3</translation>
     </message>
     <message>
         <source>Vigil suspended %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil hat %1 gesperrt: %2</translation>
     </message>
     <message>
         <source>Vigil suspended the Okta account %1. %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil hat das Okta-Konto %1 gesperrt. %2</translation>
     </message>
     <message>
         <source>%1, the account of %2 (%3) was suspended as a precaution after sign-in activity that looked like an attack. The security team is on it and will restore access once it is safe; please reach out to them rather than to the IT help desk.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, das Konto von %2 (%3) wurde vorsorglich gesperrt, nachdem Anmeldeaktivitäten wie ein Angriff aussahen. Das Sicherheitsteam kümmert sich darum und stellt den Zugang wieder her, sobald es sicher ist; bitte wenden Sie sich an das Sicherheitsteam und nicht an den IT-Helpdesk.</translation>
     </message>
     <message>
         <source>Hello</source>
-        <translation type="unfinished"></translation>
+        <translation>Hallo</translation>
     </message>
     <message>
         <source>Vigil suspended the Okta account %1 (alert %2, %3, peak risk %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil hat das Okta-Konto %1 gesperrt (Alarm %2, %3, Spitzenrisiko %4).</translation>
     </message>
     <message>
         <source>Decision: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidung: %1</translation>
     </message>
     <message>
         <source>Detections: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkennungen: %1</translation>
     </message>
     <message>
         <source>Source IPs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Quell-IPs: %1</translation>
     </message>
     <message>
         <source>Step-up challenge: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up-Prüfung: %1</translation>
     </message>
     <message>
         <source>Person: %1, %2, %3; manager %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Person: %1, %2, %3; Führungskraft %4</translation>
     </message>
     <message>
         <source>To restore access: confirm with the person on a known channel, reset their password and factors, then unsuspend in Vigil (vigil alert unsuspend %1 --reason …).</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugang wiederherstellen: mit der Person über einen bekannten Kanal Rücksprache halten, Passwort und Faktoren zurücksetzen, dann in Vigil entsperren (vigil alert unsuspend %1 --reason …).</translation>
     </message>
     <message>
         <source>Okta account %1 suspended by Vigil (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-Konto %1 von Vigil gesperrt (%2)</translation>
     </message>
     <message>
         <source>%1 suppressed alerts for %2 (%3) until %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat Alarme für %2 (%3) bis %4 unterdrückt: %5</translation>
     </message>
     <message>
         <source>all detections</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Erkennungen</translation>
     </message>
     <message>
         <source>%1 automatic suspensions within an hour</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 automatische Sperrungen innerhalb einer Stunde</translation>
     </message>
     <message>
         <source>one source, %1, is behind alerts of %2 users: a lockout attack must not suspend them all</source>
-        <translation type="unfinished"></translation>
+        <translation>eine einzige Quelle, %1, steht hinter Alarmen von %2 Benutzern: ein Lockout-Angriff darf nicht alle sperren</translation>
     </message>
     <message>
         <source>Vigil automation paused (step-up only): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil-Automatisierung pausiert (nur Step-up): %1</translation>
     </message>
     <message>
         <source>circuit breaker open: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Circuit Breaker offen: %1</translation>
     </message>
     <message>
         <source>automation is not paused</source>
-        <translation type="unfinished"></translation>
+        <translation>die Automatisierung ist nicht pausiert</translation>
     </message>
     <message>
         <source>a reason is required to resume automation</source>
-        <translation type="unfinished"></translation>
+        <translation>zum Fortsetzen der Automatisierung ist eine Begründung erforderlich</translation>
     </message>
     <message>
         <source>opened</source>
-        <translation type="unfinished"></translation>
+        <translation>angelegt</translation>
     </message>
     <message>
         <source>ticket %1 opened for %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ticket %1 für %2 angelegt</translation>
     </message>
     <message>
         <source>opening a ticket for %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen eines Tickets für %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>step-up push for %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up-Push für %1: %2</translation>
     </message>
     <message>
         <source> — the suspension call failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> — der Sperraufruf ist fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>suspending %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperren von %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>%1 is suspended in Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in Okta gesperrt</translation>
     </message>
     <message>
         <source>acknowledged in PagerDuty</source>
-        <translation type="unfinished"></translation>
+        <translation>in PagerDuty bestätigt</translation>
     </message>
     <message>
         <source>no open alert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>kein offener Alarm %1</translation>
     </message>
     <message>
         <source>alert %1 has no pending suspension to override</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1 hat keine ausstehende Sperrung zum Übersteuern</translation>
     </message>
     <message>
         <source>an override needs a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Übersteuerung braucht eine Begründung</translation>
     </message>
     <message>
         <source>%1 is already suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist bereits gesperrt</translation>
     </message>
     <message>
         <source>suspension requested by %1 (monitor mode: not sent to Okta)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperrung von %1 angefordert (Überwachungsmodus: nicht an Okta gesendet)</translation>
     </message>
     <message>
         <source>suspended by %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>gesperrt durch %1: %2</translation>
     </message>
     <message>
         <source>alert %1 did not suspend anyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1 hat niemanden gesperrt</translation>
     </message>
     <message>
         <source>a false positive needs a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Fehlalarm braucht eine Begründung</translation>
     </message>
 </context>
 <context>
     <name>RiskBoard</name>
     <message>
         <source>Risk board: users by current risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Risikoübersicht: Benutzer nach aktuellem Risiko</translation>
     </message>
     <message numerus="yes">
         <source>RISK BOARD · %n user(s) at risk</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>RISIKOÜBERSICHT · %n gefährdeter Benutzer</numerusform>
+            <numerusform>RISIKOÜBERSICHT · %n gefährdete Benutzer</numerusform>
         </translation>
     </message>
     <message>
         <source>Nobody is at risk. Vigil is watching %1 users.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niemand ist gefährdet. Vigil überwacht %1 Benutzer.</translation>
     </message>
     <message>
         <source>%1
 risk %2 (%3)
 %4
 last seen at %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+Risiko %2 (%3)
+%4
+zuletzt gesehen: %5</translation>
     </message>
 </context>
 <context>
     <name>RiskEngine</name>
     <message>
         <source>session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung von %1 (AS%2, %3) begonnen und %7 min später von %4 (AS%5, %6) wiederverwendet</translation>
     </message>
     <message>
         <source>signed in at %1:00 local time, outside this user&apos;s usual hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung um %1:00 Uhr Ortszeit, außerhalb der üblichen Zeiten dieses Benutzers</translation>
     </message>
     <message>
         <source>signed in at %1:00 local time on %2, outside business hours (no baseline yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung um %1:00 Uhr Ortszeit am %2, außerhalb der Geschäftszeiten (noch keine Baseline)</translation>
     </message>
     <message>
         <source>signed in through an anonymizer from %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung über einen Anonymisierungsdienst von %1 (%2)</translation>
     </message>
     <message>
         <source>tried to sign in through an anonymizer from %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldeversuch über einen Anonymisierungsdienst von %1 (%2)</translation>
     </message>
     <message>
         <source>%1 failed sign-ins in %2 min, the last from %3 (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagene Anmeldungen in %2 min, die letzte von %3 (%4)</translation>
     </message>
     <message>
         <source>targeted by a password spray from %1 (%2 accounts in %3 min)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel eines Password-Spraying-Angriffs von %1 (%2 Konten in %3 min)</translation>
     </message>
     <message>
         <source>%1 pushes sent and %2 rejected in %3 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Pushes gesendet und %2 abgelehnt in %3 min</translation>
     </message>
     <message>
         <source>an MFA push was accepted right after a push burst: the user may have given in</source>
-        <translation type="unfinished"></translation>
+        <translation>ein MFA-Push wurde direkt nach einer Push-Flut angenommen: der Benutzer hat womöglich nachgegeben</translation>
     </message>
     <message>
         <source>MFA failed after a correct password from %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>MFA fehlgeschlagen nach korrektem Passwort von %1 (%2)</translation>
     </message>
     <message>
         <source>signed in from %1, a high-risk country (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung aus %1, einem Hochrisikoland (%2)</translation>
     </message>
     <message>
         <source>signed in from %1, outside the allowed countries (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung aus %1, außerhalb der zulässigen Länder (%2)</translation>
     </message>
     <message>
         <source>factors were reset %1 min earlier, then a sign-in from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Faktoren wurden %1 min zuvor zurückgesetzt, danach eine Anmeldung von %2</translation>
     </message>
     <message>
         <source>a new device</source>
-        <translation type="unfinished"></translation>
+        <translation>einem neuen Gerät</translation>
     </message>
     <message>
         <source>first sign-in from %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>erste Anmeldung von %1 (%2)</translation>
     </message>
     <message>
         <source>Okta: New Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta: Neues Gerät</translation>
     </message>
     <message>
         <source>%1 → %2: %3 km in %4 min (%5 km/h)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2: %3 km in %4 min (%5 km/h)</translation>
     </message>
     <message>
         <source>Okta ThreatInsight flagged %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta ThreatInsight hat %1 markiert: %2</translation>
     </message>
     <message>
         <source>Okta ThreatInsight suspects the request from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta ThreatInsight stuft die Anfrage von %1 als verdächtig ein</translation>
     </message>
     <message>
         <source>Okta rated the sign-in risk HIGH (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat das Anmelderisiko als HOCH bewertet (%1)</translation>
     </message>
     <message>
         <source>admin privileges granted by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin-Rechte erteilt durch %1</translation>
     </message>
 </context>
 <context>
     <name>SecretWriteBatch</name>
     <message>
         <source>the keychain refused %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der Schlüsselbund hat %1 abgelehnt: %2</translation>
     </message>
 </context>
 <context>
@@ -3938,534 +3950,544 @@ last seen at %5</source>
         <source>Runs Vigil&apos;s live pipeline without a window: polls the Okta System Log (and receives Event Hooks with --hook-listen), scores every user and logs one line per state change plus a periodic health line.
 Secrets come from the environment: VIGIL_OKTA_TOKEN (SSWS API token), VIGIL_HOOK_SECRET (the Event Hook authorization value), VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_PAGERDUTY_API_TOKEN, VIGIL_NOTIFY_WEBHOOK_URL (a Slack or Teams incoming webhook), VIGIL_JIRA_URL with VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN and VIGIL_JIRA_PROJECT (incident tickets; or VIGIL_TICKET_WEBHOOK_URL).
 SIGTERM or SIGINT stop it cleanly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Führt Vigils Live-Pipeline ohne Fenster aus: fragt das Okta System Log ab (und empfängt Event Hooks mit --hook-listen), bewertet jeden Benutzer und protokolliert eine Zeile pro Statuswechsel sowie regelmäßig eine Zustandszeile.
+Geheimnisse kommen aus der Umgebung: VIGIL_OKTA_TOKEN (SSWS-API-Token), VIGIL_HOOK_SECRET (der Authorization-Wert der Event Hooks), VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_PAGERDUTY_API_TOKEN, VIGIL_NOTIFY_WEBHOOK_URL (ein eingehender Slack- oder Teams-Webhook), VIGIL_JIRA_URL mit VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN und VIGIL_JIRA_PROJECT (Incident-Tickets; oder VIGIL_TICKET_WEBHOOK_URL).
+SIGTERM oder SIGINT beenden den Dienst sauber.</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The Okta org, e.g. https://acme.okta.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Okta-Org, z. B. https://acme.okta.com.</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>Keep Vigil&apos;s database in DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigils Datenbank in VERZ ablegen.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished">VERZ</translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>The risk policy to apply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die anzuwendende Risikorichtlinie.</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished">DATEI</translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>monitor (record what would be done) or enforce.</source>
-        <translation type="unfinished"></translation>
+        <translation>monitor (protokollieren, was getan würde) oder enforce.</translation>
     </message>
     <message>
         <source>MODE</source>
-        <translation type="unfinished">MODUS</translation>
+        <translation>MODUS</translation>
     </message>
     <message>
         <source>Replaces https://events.pagerduty.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ersetzt https://events.pagerduty.com.</translation>
     </message>
     <message>
         <source>Seconds before an automatic suspension.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden bis zu einer automatischen Sperrung.</translation>
     </message>
     <message>
         <source>SECONDS</source>
-        <translation type="unfinished"></translation>
+        <translation>SEKUNDEN</translation>
     </message>
     <message>
         <source>Receive Okta Event Hooks on ADDR:PORT.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-Event-Hooks auf ADR:PORT empfangen.</translation>
     </message>
     <message>
         <source>ADDR:PORT</source>
-        <translation type="unfinished"></translation>
+        <translation>ADR:PORT</translation>
     </message>
     <message>
         <source>Seconds between health lines (default 60).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden zwischen Zustandszeilen (Standard 60).</translation>
     </message>
     <message>
         <source>Only receive Event Hooks; do not poll the System Log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Event Hooks empfangen; das System Log nicht abfragen.</translation>
     </message>
     <message>
         <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Teammodus: postgresql://USER@HOST:PORT/DATABASE mit anderen Konsolen teilen statt der SQLite-Datei im Datenordner (Passwort aus VIGIL_STORE_PASSWORD oder dem Schlüsselbund).</translation>
     </message>
     <message>
         <source>--okta-url URL is required</source>
-        <translation type="unfinished"></translation>
+        <translation>--okta-url URL ist erforderlich</translation>
     </message>
     <message>
         <source>--no-poll needs --hook-listen</source>
-        <translation type="unfinished"></translation>
+        <translation>--no-poll erfordert --hook-listen</translation>
     </message>
     <message>
         <source>--mode must be monitor or enforce</source>
-        <translation type="unfinished">--mode muss monitor oder enforce sein</translation>
+        <translation>--mode muss monitor oder enforce sein</translation>
     </message>
     <message>
         <source>--health-interval must be a whole number of seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>--health-interval muss eine ganze Zahl von Sekunden sein</translation>
     </message>
     <message>
         <source>vigil serve: VIGIL_OKTA_CLIENT_ID is set but VIGIL_OKTA_PRIVATE_KEY_FILE cannot be read: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil serve: VIGIL_OKTA_CLIENT_ID ist gesetzt, aber VIGIL_OKTA_PRIVATE_KEY_FILE kann nicht gelesen werden: %1
+</translation>
     </message>
     <message>
         <source>--hook-listen must be ADDR:PORT</source>
-        <translation type="unfinished"></translation>
+        <translation>--hook-listen muss ADR:PORT sein</translation>
     </message>
     <message>
         <source>vigil serve: VIGIL_HOOK_SECRET is not set: every Event Hook delivery will be refused
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil serve: VIGIL_HOOK_SECRET ist nicht gesetzt: jede Event-Hook-Zustellung wird abgelehnt
+</translation>
     </message>
     <message>
         <source>--auto-suspend-delay must be a whole number of seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>--auto-suspend-delay muss eine ganze Zahl von Sekunden sein</translation>
     </message>
     <message>
         <source>vigil serve: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil serve: %1
+</translation>
     </message>
     <message>
         <source>--store: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--store: %1</translation>
     </message>
     <message>
         <source>stopping: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>wird beendet: %1</translation>
     </message>
     <message>
         <source>serving in %1 mode; data in %2</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft im Modus %1; Daten in %2</translation>
     </message>
     <message>
         <source>health: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand: %1</translation>
     </message>
     <message>
         <source>stopping on request</source>
-        <translation type="unfinished"></translation>
+        <translation>wird auf Anforderung beendet</translation>
     </message>
     <message>
         <source>stopped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>beendet: %1</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Poll the System Log</source>
-        <translation type="unfinished"></translation>
+        <translation>System Log abfragen</translation>
     </message>
     <message>
         <source>Vigil settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil-Einstellungen</translation>
     </message>
     <message>
         <source>Enforce mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsetzungsmodus</translation>
     </message>
     <message>
         <source>In enforce mode Vigil suspends Okta accounts and ends sessions on its own.
 Type the org&apos;s name (%1) to confirm:</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Durchsetzungsmodus sperrt Vigil Okta-Konten und beendet Sitzungen selbstständig.
+Geben Sie zur Bestätigung den Namen der Org (%1) ein:</translation>
     </message>
     <message>
         <source>https://acme.okta.com</source>
-        <translation type="unfinished">https://acme.okta.com</translation>
+        <translation>https://acme.okta.com</translation>
     </message>
     <message>
         <source>API token (SSWS)</source>
-        <translation type="unfinished">API-Token (SSWS)</translation>
+        <translation>API-Token (SSWS)</translation>
     </message>
     <message>
         <source>OAuth 2.0 service app (private_key_jwt)</source>
-        <translation type="unfinished"></translation>
+        <translation>OAuth-2.0-Service-App (private_key_jwt)</translation>
     </message>
     <message>
         <source>Monitor — decide and record, change nothing in Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachen — entscheiden und protokollieren, nichts in Okta ändern</translation>
     </message>
     <message>
         <source>Enforce — step up and suspend accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsetzen — Step-up und Kontosperrung</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"> min</translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>off, or 127.0.0.1:8787</source>
-        <translation type="unfinished"></translation>
+        <translation>aus oder 127.0.0.1:8787</translation>
     </message>
     <message>
         <source>Event Hooks are not guaranteed delivery: keep polling on unless the hooks are your only way to Okta.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zustellung von Event Hooks ist nicht garantiert: Lassen Sie die Abfrage eingeschaltet, außer die Hooks sind Ihr einziger Weg zu Okta.</translation>
     </message>
     <message>
         <source>the built-in default policy</source>
-        <translation type="unfinished"></translation>
+        <translation>die eingebaute Standardrichtlinie</translation>
     </message>
     <message>
         <source>Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta</translation>
     </message>
     <message>
         <source>Org URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Org-URL</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierung</translation>
     </message>
     <message>
         <source>API token</source>
-        <translation type="unfinished">API-Token</translation>
+        <translation>API-Token</translation>
     </message>
     <message>
         <source>Service app client id</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-ID der Service-App</translation>
     </message>
     <message>
         <source>Private key (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater Schlüssel (PEM)</translation>
     </message>
     <message>
         <source>Key id (kid)</source>
-        <translation type="unfinished"></translation>
+        <translation>Key-ID (kid)</translation>
     </message>
     <message>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
     <message>
         <source>Event Hook listener</source>
-        <translation type="unfinished"></translation>
+        <translation>Event-Hook-Listener</translation>
     </message>
     <message>
         <source>Event Hook secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Event-Hook-Geheimnis</translation>
     </message>
     <message>
         <source>Automation</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisierung</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus</translation>
     </message>
     <message>
         <source>Auto-suspension delay</source>
-        <translation type="unfinished"></translation>
+        <translation>Verzögerung der automatischen Sperrung</translation>
     </message>
     <message>
         <source>Policy file</source>
-        <translation type="unfinished"></translation>
+        <translation>Richtliniendatei</translation>
     </message>
     <message>
         <source>Paging, notifications, tickets</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarmierung, Benachrichtigungen, Tickets</translation>
     </message>
     <message>
         <source>PagerDuty routing key</source>
-        <translation type="unfinished"></translation>
+        <translation>PagerDuty-Routing-Key</translation>
     </message>
     <message>
         <source>PagerDuty API token</source>
-        <translation type="unfinished"></translation>
+        <translation>PagerDuty-API-Token</translation>
     </message>
     <message>
         <source>Notification webhook URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Webhook-URL für Benachrichtigungen</translation>
     </message>
     <message>
         <source>Jira site URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Jira-Site-URL</translation>
     </message>
     <message>
         <source>Jira account e-mail</source>
-        <translation type="unfinished"></translation>
+        <translation>Jira-Konto-E-Mail</translation>
     </message>
     <message>
         <source>Jira project key</source>
-        <translation type="unfinished"></translation>
+        <translation>Jira-Projektschlüssel</translation>
     </message>
     <message>
         <source>Jira API token</source>
-        <translation type="unfinished"></translation>
+        <translation>Jira-API-Token</translation>
     </message>
     <message>
         <source>Test Okta connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-Verbindung testen</translation>
     </message>
     <message>
         <source>set</source>
-        <translation type="unfinished"></translation>
+        <translation>gesetzt</translation>
     </message>
     <message>
         <source>not set</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gesetzt</translation>
     </message>
     <message>
         <source>stored in the keychain; type to replace</source>
-        <translation type="unfinished"></translation>
+        <translation>im Schlüsselbund gespeichert; zum Ersetzen neu eingeben</translation>
     </message>
     <message>
         <source>Cannot save: %1</source>
-        <translation type="unfinished">Speichern nicht möglich: %1</translation>
+        <translation>Speichern nicht möglich: %1</translation>
     </message>
     <message>
         <source>Enforce mode was not confirmed: the org name did not match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsetzungsmodus nicht bestätigt: Der Name der Org stimmte nicht überein.</translation>
     </message>
 </context>
 <context>
     <name>Severity</name>
     <message>
         <source>Critical</source>
-        <translation type="unfinished">Kritisch</translation>
+        <translation>Kritisch</translation>
     </message>
     <message>
         <source>High</source>
-        <translation type="unfinished">Hoch</translation>
+        <translation>Hoch</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished">Mittel</translation>
+        <translation>Mittel</translation>
     </message>
     <message>
         <source>Low</source>
-        <translation type="unfinished">Niedrig</translation>
+        <translation>Niedrig</translation>
     </message>
     <message>
         <source>Normal</source>
         <extracomment>Risk below the lowest severity band: ordinary traffic.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Normal</translation>
     </message>
 </context>
 <context>
     <name>StatusCommand</name>
     <message>
         <source>Prints the live pipeline&apos;s health as &apos;vigil serve&apos; last wrote it: state, lag, events and requests per minute, rate limit left, last error.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gibt den Zustand der Live-Pipeline aus, wie &apos;vigil serve&apos; ihn zuletzt geschrieben hat: Status, Verzögerung, Ereignisse und Anfragen pro Minute, verbleibendes Rate-Limit, letzter Fehler.</translation>
     </message>
     <message>
         <source>Show this help.</source>
-        <translation type="unfinished">Diese Hilfe anzeigen.</translation>
+        <translation>Diese Hilfe anzeigen.</translation>
     </message>
     <message>
         <source>The folder holding Vigil&apos;s database.</source>
-        <translation type="unfinished">Der Ordner mit der Vigil-Datenbank.</translation>
+        <translation>Der Ordner mit der Vigil-Datenbank.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished">VERZ</translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>Print the status object as JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>Statusobjekt als JSON ausgeben.</translation>
     </message>
     <message>
         <source>vigil status: no status in %1 (&apos;vigil serve&apos; has not run there)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil status: kein Status in %1 (&apos;vigil serve&apos; ist dort nicht gelaufen)
+</translation>
     </message>
     <message>
         <source>%1 (pid %2, %3 mode), updated %4
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (PID %2, Modus %3), aktualisiert %4
+</translation>
     </message>
     <message>
         <source>not running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft nicht</translation>
     </message>
     <message>
         <source>lag %1 s · %2 events/min · %3 requests/min · %4/%5 requests left · %6 stored · %7 duplicates
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Verzögerung %1 s · %2 Ereignisse/min · %3 Anfragen/min · %4/%5 Anfragen übrig · %6 gespeichert · %7 Duplikate
+</translation>
     </message>
     <message>
         <source>last error: %1 at %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>letzter Fehler: %1 um %2
+</translation>
     </message>
 </context>
 <context>
     <name>Suppressions</name>
     <message>
         <source>a suppression needs a user</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Unterdrückung braucht einen Benutzer</translation>
     </message>
     <message>
         <source>a suppression needs an owner</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Unterdrückung braucht einen Verantwortlichen</translation>
     </message>
     <message>
         <source>a suppression needs a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Unterdrückung braucht eine Begründung</translation>
     </message>
     <message>
         <source>a suppression must expire after it starts</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Unterdrückung muss nach ihrem Beginn ablaufen</translation>
     </message>
     <message>
         <source>a suppression may last at most %1 days</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Unterdrückung darf höchstens %1 Tage dauern</translation>
     </message>
     <message>
         <source>no suppression %1</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Unterdrückung %1</translation>
     </message>
 </context>
 <context>
     <name>SystemLogPoller</name>
     <message>
         <source>resuming the System Log from the stored position</source>
-        <translation type="unfinished"></translation>
+        <translation>System Log wird ab der gespeicherten Position fortgesetzt</translation>
     </message>
     <message>
         <source>the stored System Log position belongs to another org; reading the last %1 h again</source>
-        <translation type="unfinished"></translation>
+        <translation>die gespeicherte System-Log-Position gehört zu einer anderen Org; die letzten %1 h werden erneut gelesen</translation>
     </message>
     <message>
         <source>keeping %1 of %2 requests for response actions; polling again in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Anfragen werden für Reaktionsmaßnahmen zurückgehalten; nächste Abfrage in %3 s</translation>
     </message>
     <message>
         <source>cannot authenticate to Okta: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierung bei Okta nicht möglich: %1</translation>
     </message>
     <message>
         <source>the System Log request failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die System-Log-Anfrage ist fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>rate limited by Okta without a reset time (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>von Okta durch das Rate-Limit gebremst, ohne Reset-Zeit (%1)</translation>
     </message>
     <message>
         <source>rate limited by Okta (%1); polling again in %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>von Okta durch das Rate-Limit gebremst (%1); nächste Abfrage in %2 s</translation>
     </message>
     <message>
         <source>Okta rejected the %1 (%2). Polling stopped: renew the credential and restart.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat die Zugangsdaten abgelehnt (%1; %2). Abfrage gestoppt: Erneuern Sie die Zugangsdaten und starten Sie neu.</translation>
     </message>
     <message>
         <source>Okta refused access to the System Log with the %1 (%2). Polling stopped: the credential needs the okta.logs.read scope or a read-only admin role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat den Zugriff auf das System Log verweigert (%1; %2). Abfrage gestoppt: Die Zugangsdaten brauchen den Scope okta.logs.read oder eine Read-only-Admin-Rolle.</translation>
     </message>
     <message>
         <source>Okta answered %1</source>
-        <translation type="unfinished">Okta antwortete: %1. {1?}</translation>
+        <translation>Okta antwortete: %1</translation>
     </message>
     <message>
         <source>Okta redirected the System Log request (%1); is the org URL right?</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat die System-Log-Anfrage umgeleitet (%1); stimmt die Org-URL?</translation>
     </message>
     <message>
         <source>Okta refused the System Log request: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat die System-Log-Anfrage abgelehnt: %1</translation>
     </message>
     <message>
         <source>System Log page</source>
-        <translation type="unfinished"></translation>
+        <translation>System-Log-Seite</translation>
     </message>
     <message>
         <source>unusable System Log page: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>unbrauchbare System-Log-Seite: %1</translation>
     </message>
     <message>
         <source>the System Log page had no rel=&quot;next&quot; link; asking again</source>
-        <translation type="unfinished"></translation>
+        <translation>die System-Log-Seite hatte keinen rel=&quot;next&quot;-Link; neue Anfrage</translation>
     </message>
     <message>
         <source>event %1 of a System Log page rejected: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignis %1 einer System-Log-Seite abgelehnt: %2</translation>
     </message>
     <message>
         <source>could not store a System Log page: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>eine System-Log-Seite konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
         <source>caught up with the System Log</source>
-        <translation type="unfinished"></translation>
+        <translation>System Log aufgeholt</translation>
     </message>
     <message>
         <source>catching up with the System Log</source>
-        <translation type="unfinished"></translation>
+        <translation>System Log wird aufgeholt</translation>
     </message>
     <message>
         <source>%1; retrying in %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1; neuer Versuch in %2 s</translation>
     </message>
     <message>
         <source>Okta rejected the stored position (%1); reading again from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta hat die gespeicherte Position abgelehnt (%1); erneutes Lesen ab %2</translation>
     </message>
 </context>
 <context>
     <name>TeamCoordinator</name>
     <message>
         <source>%1 acted on %2 first: it is %3 (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat zuerst auf %2 reagiert: jetzt %3 (%4)</translation>
     </message>
     <message>
         <source>team: reconnected to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: erneut mit %1 verbunden</translation>
     </message>
     <message>
         <source>lost the team database connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zur Team-Datenbank verloren (%1)</translation>
     </message>
     <message>
         <source>team: took the automation lock; leading in %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: Automatisierungs-Lock übernommen; führend in %1 ms</translation>
     </message>
     <message>
         <source>team: this console now leads the automation</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: diese Konsole führt jetzt die Automatisierung</translation>
     </message>
     <message>
         <source>team: stopped leading: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Team: Führung abgegeben: %1</translation>
     </message>
     <message>
         <source>the team database is not reachable; the command was not sent</source>
-        <translation type="unfinished"></translation>
+        <translation>die Team-Datenbank ist nicht erreichbar; der Befehl wurde nicht gesendet</translation>
     </message>
     <message>
         <source>cannot queue the command: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>der Befehl kann nicht eingereiht werden: %1</translation>
     </message>
     <message>
         <source>no console leads the automation right now; try again</source>
-        <translation type="unfinished"></translation>
+        <translation>derzeit führt keine Konsole die Automatisierung; versuchen Sie es erneut</translation>
     </message>
     <message>
         <source>the leading console did not answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>die führende Konsole hat nicht rechtzeitig geantwortet</translation>
     </message>
     <message>
         <source>lost the team database connection</source>
@@ -4476,134 +4498,134 @@ Type the org&apos;s name (%1) to confirm:</source>
     <name>Theme</name>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hell</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dunkel</translation>
     </message>
     <message>
         <source>Follow the &amp;system</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie das &amp;System</translation>
     </message>
 </context>
 <context>
     <name>UserActivityChart</name>
     <message>
         <source>Events per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse pro Stunde</translation>
     </message>
     <message>
         <source>success</source>
-        <translation type="unfinished">erfolgreich</translation>
+        <translation>erfolgreich</translation>
     </message>
     <message>
         <source>failure</source>
-        <translation type="unfinished">fehlgeschlagen</translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>Events per hour, last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse pro Stunde, letzte 7 Tage</translation>
     </message>
     <message>
         <source>Events per hour, last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse pro Stunde, letzte 24 Stunden</translation>
     </message>
 </context>
 <context>
     <name>UserAuditModel</name>
     <message>
         <source> — reason: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> — Begründung: %1</translation>
     </message>
     <message>
         <source> → %1</source>
-        <translation type="unfinished"></translation>
+        <translation> → %1</translation>
     </message>
     <message>
         <source> (dry run)</source>
-        <translation type="unfinished"></translation>
+        <translation> (Probelauf)</translation>
     </message>
     <message>
         <source> → %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation> → %1 %2</translation>
     </message>
     <message>
         <source>%1 · record %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Eintrag %2</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">Zeit</translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished">Art</translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer</translation>
     </message>
     <message>
         <source>About</source>
-        <translation type="unfinished"></translation>
+        <translation>Betrifft</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>Was</translation>
     </message>
 </context>
 <context>
     <name>UserContributionsModel</name>
     <message>
         <source>%1 (alert %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Alarm %2)</translation>
     </message>
     <message>
         <source>Points</source>
-        <translation type="unfinished"></translation>
+        <translation>Punkte</translation>
     </message>
     <message>
         <source>Detection</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkennung</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished">Begründung</translation>
+        <translation>Grund</translation>
     </message>
 </context>
 <context>
     <name>UserProfileBuilder</name>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 unter %2</translation>
     </message>
     <message>
         <source>unknown client</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Client</translation>
     </message>
     <message numerus="yes">
         <source>first seen in the last %n hour(s) of the window</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>erstmals in der letzten %n Stunde des Zeitfensters gesehen</numerusform>
+            <numerusform>erstmals in den letzten %n Stunden des Zeitfensters gesehen</numerusform>
         </translation>
     </message>
     <message>
         <source>Okta reported a new device</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta meldete ein neues Gerät</translation>
     </message>
     <message>
         <source>Okta reported a new location</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta meldete einen neuen Ort</translation>
     </message>
     <message>
         <source>No user given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Benutzer angegeben.</translation>
     </message>
     <message>
         <source>Cannot read the responses: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Reaktionen können nicht gelesen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -4611,693 +4633,697 @@ Type the org&apos;s name (%1) to confirm:</source>
     <message>
         <source>★ NEW  %1</source>
         <extracomment>Marks a device or place first seen recently</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>★ NEU  %1</translation>
     </message>
     <message>
         <source>%1 (%2 failed)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 fehlgeschlagen)</translation>
     </message>
     <message>
         <source>%1
 New: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+Neu: %2</translation>
     </message>
     <message>
         <source>Device or client</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerät oder Client</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Ort</translation>
     </message>
     <message>
         <source>Fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>Fingerabdruck</translation>
     </message>
     <message>
         <source>Region</source>
-        <translation type="unfinished"></translation>
+        <translation>Region</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst gesehen</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt gesehen</translation>
     </message>
     <message>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
 </context>
 <context>
     <name>UserTimelineModel</name>
     <message>
         <source>no outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Ergebnis</translation>
     </message>
     <message>
         <source>Okta: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta: %1</translation>
     </message>
     <message>
         <source>Device fingerprint %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Geräte-Fingerabdruck %1</translation>
     </message>
     <message>
         <source>Not linked to an alert of this user</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit keinem Alarm dieses Benutzers verknüpft</translation>
     </message>
     <message>
         <source>Fed %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Floss in %1 ein (%2)</translation>
     </message>
     <message>
         <source>The alerts an event counted towards: without the alert&apos;s own event list, an event from one of its source IPs while it was open</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Alarme, zu denen ein Ereignis beigetragen hat: ohne eigene Ereignisliste des Alarms ein Ereignis von einer seiner Quell-IPs, solange er offen war</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">Zeit</translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignis</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished">Ergebnis</translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>IP</source>
-        <translation type="unfinished">IP</translation>
+        <translation>IP</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Ort</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
     <message>
         <source>Fed alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugehöriger Alarm</translation>
     </message>
 </context>
 <context>
     <name>UserView</name>
     <message>
         <source>Open in Okta</source>
-        <translation type="unfinished"></translation>
+        <translation>In Okta öffnen</translation>
     </message>
     <message>
         <source>Copy link</source>
-        <translation type="unfinished"></translation>
+        <translation>Link kopieren</translation>
     </message>
     <message>
         <source>&amp;Hold (acknowledge)</source>
-        <translation type="unfinished">&amp;Anhalten (bestätigen)</translation>
+        <translation>&amp;Anhalten (bestätigen)</translation>
     </message>
     <message>
         <source>&amp;Suspend now…</source>
-        <translation type="unfinished">&amp;Jetzt sperren…</translation>
+        <translation>&amp;Jetzt sperren…</translation>
     </message>
     <message>
         <source>&amp;Cancel suspension…</source>
-        <translation type="unfinished">Sperrung a&amp;bbrechen…</translation>
+        <translation>Sperrung a&amp;bbrechen…</translation>
     </message>
     <message>
         <source>&amp;Resolve</source>
-        <translation type="unfinished">&amp;Erledigen</translation>
+        <translation>&amp;Erledigen</translation>
     </message>
     <message>
         <source>&amp;False positive…</source>
-        <translation type="unfinished">&amp;Fehlalarm…</translation>
+        <translation>&amp;Fehlalarm…</translation>
     </message>
     <message>
         <source>Stops the auto-suspension countdown; the alert stays open with you as its owner.</source>
-        <translation type="unfinished">Stoppt den Countdown der automatischen Sperrung; der Alarm bleibt offen, mit Ihnen als Bearbeiter.</translation>
+        <translation>Stoppt den Countdown der automatischen Sperrung; der Alarm bleibt offen, mit Ihnen als Bearbeiter.</translation>
     </message>
     <message>
         <source>Suspends the Okta account now and ends its sessions (asks first).</source>
-        <translation type="unfinished">Sperrt das Okta-Konto sofort und beendet seine Sitzungen (mit Rückfrage).</translation>
+        <translation>Sperrt das Okta-Konto sofort und beendet seine Sitzungen (mit Rückfrage).</translation>
     </message>
     <message>
         <source>Cancels the pending suspension; a reason is required.</source>
-        <translation type="unfinished">Bricht die ausstehende Sperrung ab; eine Begründung ist erforderlich.</translation>
+        <translation>Bricht die ausstehende Sperrung ab; eine Begründung ist erforderlich.</translation>
     </message>
     <message>
         <source>24 h</source>
-        <translation type="unfinished"></translation>
+        <translation>24 h</translation>
     </message>
     <message>
         <source>The last 24 hours of event time</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzten 24 Stunden Ereigniszeit</translation>
     </message>
     <message>
         <source>7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>7 Tage</translation>
     </message>
     <message>
         <source>The last 7 days of event time</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzten 7 Tage Ereigniszeit</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Read the user&apos;s events, responses and audit records from the store again</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse, Reaktionen und Audit-Einträge des Benutzers erneut aus dem Speicher lesen</translation>
     </message>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzeigen:</translation>
     </message>
     <message>
         <source>Filter events: type, outcome, IP, place, client…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse filtern: Typ, Ergebnis, IP, Ort, Client…</translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Ereignis angezeigt</numerusform>
+            <numerusform>%n Ereignisse angezeigt</numerusform>
         </translation>
     </message>
     <message>
         <source>Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitachse</translation>
     </message>
     <message>
         <source>Devices &amp;&amp; places</source>
-        <translation type="unfinished"></translation>
+        <translation>Geräte &amp;&amp; Orte</translation>
     </message>
     <message>
         <source>Why this score</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum dieser Wert</translation>
     </message>
     <message>
         <source>&lt;b&gt;AUDIT&lt;/b&gt; — records about this user and their alerts, newest first</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;AUDIT&lt;/b&gt; — Einträge zu diesem Benutzer und seinen Alarmen, neueste zuerst</translation>
     </message>
     <message>
         <source>Response &amp;&amp; audit</source>
-        <translation type="unfinished"></translation>
+        <translation>Reaktion &amp;&amp; Audit</translation>
     </message>
     <message>
         <source>The store is not available: no stored events to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher ist nicht verfügbar: keine gespeicherten Ereignisse anzuzeigen.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished">Wird geladen…</translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>No stored events for this user in the last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine gespeicherten Ereignisse dieses Benutzers in den letzten 7 Tagen</translation>
     </message>
     <message>
         <source>%1 events in the last 7 days, newest %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Ereignisse in den letzten 7 Tagen, neuestes %2</translation>
     </message>
     <message>
         <source>(the newest %1 only, from %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>(nur die neuesten %1, ab %2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;DEVICES&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;GERÄTE&lt;/b&gt; %1</translation>
     </message>
     <message numerus="yes">
         <source>· &lt;b&gt;%n new&lt;/b&gt;</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>· &lt;b&gt;%n neu&lt;/b&gt;</numerusform>
+            <numerusform>· &lt;b&gt;%n neu&lt;/b&gt;</numerusform>
         </translation>
     </message>
     <message>
         <source>· none new</source>
-        <translation type="unfinished"></translation>
+        <translation>· keine neuen</translation>
     </message>
     <message>
         <source>&lt;b&gt;PLACES&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;ORTE&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Link to the Okta admin console copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Link zur Okta Admin Console kopiert</translation>
     </message>
     <message>
         <source>&lt;b&gt;No user&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kein Benutzer&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Press U on an alert or click a user on the risk board.</source>
-        <translation type="unfinished"></translation>
+        <translation>Drücken Sie U auf einem Alarm oder klicken Sie in der Risikoübersicht auf einen Benutzer.</translation>
     </message>
     <message>
         <source>risk &lt;b&gt;%1&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko &lt;b&gt;%1&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>(peak %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Spitze %1)</translation>
     </message>
     <message>
         <source>not at risk now</source>
-        <translation type="unfinished"></translation>
+        <translation>derzeit nicht gefährdet</translation>
     </message>
     <message>
         <source>reports to %1</source>
-        <translation type="unfinished">berichtet an %1</translation>
+        <translation>berichtet an %1</translation>
     </message>
     <message>
         <source>Okta id not seen yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-ID noch nicht gesehen</translation>
     </message>
     <message>
         <source>Okta id %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Okta-ID %1</translation>
     </message>
     <message>
         <source>last seen in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>zuletzt gesehen in %1</translation>
     </message>
     <message>
         <source>The Okta admin console&apos;s address is not known.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adresse der Okta Admin Console ist nicht bekannt.</translation>
     </message>
     <message>
         <source>The user&apos;s Okta id is not in the stored events yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Okta-ID des Benutzers ist noch nicht in den gespeicherten Ereignissen.</translation>
     </message>
     <message>
         <source>Open %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 öffnen</translation>
     </message>
     <message>
         <source>Copy %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kopieren</translation>
     </message>
     <message>
         <source>&lt;b&gt;WHY&lt;/b&gt; — no open alert and no recent risk for this user.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;WARUM&lt;/b&gt; — kein offener Alarm und kein aktuelles Risiko für diesen Benutzer.</translation>
     </message>
     <message>
         <source>&lt;b&gt;WHY %1&lt;/b&gt; — %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;WARUM %1&lt;/b&gt; — %2</translation>
     </message>
     <message>
         <source>The recent contributions behind the score, newest first. The score is their sum, decayed with time and capped at 100.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die jüngsten Beiträge hinter dem Risikowert, neueste zuerst. Der Wert ist ihre Summe, klingt mit der Zeit ab und ist bei 100 gedeckelt.</translation>
     </message>
     <message>
         <source>Acts on alert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Wirkt auf Alarm %1</translation>
     </message>
     <message>
         <source>The user has no open alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzer hat keinen offenen Alarm</translation>
     </message>
     <message>
         <source>&lt;b&gt;RESPONSE&lt;/b&gt; — the automation has not acted on this user.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;REAKTION&lt;/b&gt; — die Automatisierung hat bei diesem Benutzer nichts unternommen.</translation>
     </message>
     <message>
         <source>&lt;b&gt;RESPONSE&lt;/b&gt; to %1: &lt;b&gt;%2&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;REAKTION&lt;/b&gt; auf %1: &lt;b&gt;%2&lt;/b&gt;</translation>
     </message>
     <message>
         <source>auto-suspend in &lt;b&gt;%1&lt;/b&gt; unless acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>automatische Sperrung in &lt;b&gt;%1&lt;/b&gt;, sofern nicht bestätigt</translation>
     </message>
     <message>
         <source>Step-up: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Step-up: %1</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keiner</translation>
     </message>
     <message>
         <source>Acknowledged by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigt von %1</translation>
     </message>
     <message>
         <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung: %1</translation>
     </message>
     <message>
         <source>Ticket %1</source>
-        <translation type="unfinished">Ticket %1</translation>
+        <translation>Ticket %1</translation>
     </message>
     <message>
         <source>Decision: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidung: %1</translation>
     </message>
     <message>
         <source>%1 %2 (%3)</source>
-        <translation type="unfinished">%1 (%2) {1 %2 ?} {3)?}</translation>
+        <translation>%1 %2 (%3)</translation>
     </message>
     <message>
         <source>Earlier: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Früher: %1</translation>
     </message>
     <message>
         <source>%1 by %2 until %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 durch %2 bis %3: %4</translation>
     </message>
     <message>
         <source>all detections</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Erkennungen</translation>
     </message>
     <message>
         <source>&lt;b&gt;Suppressed&lt;/b&gt;: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Unterdrückt&lt;/b&gt;: %1</translation>
     </message>
 </context>
 <context>
     <name>VigilSim</name>
     <message>
         <source>A simulated Okta org (System Log, Users, Factors, Groups) and PagerDuty, served over HTTP.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine simulierte Okta-Org (System Log, Users, Factors, Groups) und PagerDuty, bereitgestellt über HTTP.</translation>
     </message>
     <message>
         <source>Address and port to listen on (port 0: any free one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse und Port zum Lauschen (Port 0: ein beliebiger freier).</translation>
     </message>
     <message>
         <source>Seed: the same seed gives the same org and traffic.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed: derselbe Seed ergibt dieselbe Org und denselben Verkehr.</translation>
     </message>
     <message>
         <source>Number of people in the org.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl der Personen in der Org.</translation>
     </message>
     <message>
         <source>Sim seconds per real second.</source>
-        <translation type="unfinished"></translation>
+        <translation>Simulierte Sekunden pro echter Sekunde.</translation>
     </message>
     <message>
         <source>Hours of traffic already in the log at start.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stunden an Verkehr, die beim Start bereits im Log stehen.</translation>
     </message>
     <message>
         <source>Faults on /api/v1/logs: 429burst,500,slow,truncated,expiredcursor, each optionally =PROBABILITY or @REQUEST_NUMBER.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler auf /api/v1/logs: 429burst,500,slow,truncated,expiredcursor, jeweils optional =WAHRSCHEINLICHKEIT oder @ANFRAGENUMMER.</translation>
     </message>
     <message>
         <source>The Okta API token clients must send (SSWS).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Okta-API-Token, das Clients senden müssen (SSWS).</translation>
     </message>
     <message>
         <source>The PagerDuty routing key (32 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PagerDuty-Routing-Key (32 Zeichen).</translation>
     </message>
     <message>
         <source>The PagerDuty REST API token.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das PagerDuty-REST-API-Token.</translation>
     </message>
     <message>
         <source>Requests per minute allowed on /api/v1/logs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erlaubte Anfragen pro Minute auf /api/v1/logs.</translation>
     </message>
     <message>
         <source>Run an attack (%1), optionally @MINUTES of sim time after the start (default 1). Repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Angriff ausführen (%1), optional @MINUTEN Simulationszeit nach dem Start (Standard 1). Mehrfach angebbar.</translation>
     </message>
     <message>
         <source>Deliver Event Hooks to this URL (after verification).</source>
-        <translation type="unfinished"></translation>
+        <translation>Event Hooks an diese URL zustellen (nach der Verifizierung).</translation>
     </message>
     <message>
         <source>The Authorization header value sent with Event Hooks.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der mit Event Hooks gesendete Wert des Authorization-Headers.</translation>
     </message>
     <message>
         <source>--seed needs a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>--seed braucht eine ganze Zahl</translation>
     </message>
     <message>
         <source>--users needs a number of at least 2</source>
-        <translation type="unfinished"></translation>
+        <translation>--users braucht eine Zahl von mindestens 2</translation>
     </message>
     <message>
         <source>--speed needs a positive number</source>
-        <translation type="unfinished"></translation>
+        <translation>--speed braucht eine positive Zahl</translation>
     </message>
     <message>
         <source>--history-hours needs a number of hours</source>
-        <translation type="unfinished"></translation>
+        <translation>--history-hours braucht eine Anzahl Stunden</translation>
     </message>
     <message>
         <source>--rate-limit needs a positive number</source>
-        <translation type="unfinished"></translation>
+        <translation>--rate-limit braucht eine positive Zahl</translation>
     </message>
     <message>
         <source>--routing-key must be 32 characters, as PagerDuty&apos;s integration keys are</source>
-        <translation type="unfinished"></translation>
+        <translation>--routing-key muss 32 Zeichen lang sein, wie die Integrationsschlüssel von PagerDuty</translation>
     </message>
     <message>
         <source>--faults: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--faults: %1</translation>
     </message>
     <message>
         <source>--listen needs ADDRESS:PORT, e.g. 127.0.0.1:8080</source>
-        <translation type="unfinished"></translation>
+        <translation>--listen braucht ADRESSE:PORT, z. B. 127.0.0.1:8080</translation>
     </message>
     <message>
         <source>vigil-sim: warning: %1 is not a loopback address; the simulator has no TLS and is meant for this machine only</source>
-        <translation type="unfinished"></translation>
+        <translation>vigil-sim: Warnung: %1 ist keine Loopback-Adresse; der Simulator hat kein TLS und ist nur für diesen Rechner gedacht</translation>
     </message>
     <message>
         <source>unknown attack &apos;%1&apos; (known: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Angriff &apos;%1&apos; (bekannt: %2)</translation>
     </message>
     <message>
         <source>--attack %1: minutes must be a number</source>
-        <translation type="unfinished"></translation>
+        <translation>--attack %1: die Minuten müssen eine Zahl sein</translation>
     </message>
     <message>
         <source>vigil-sim: cannot listen on %1:%2</source>
-        <translation type="unfinished"></translation>
+        <translation>vigil-sim: kann nicht auf %1:%2 lauschen</translation>
     </message>
     <message>
         <source>attack %1 on %2 from %3 at %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Angriff %1 auf %2 von %3 um %4</translation>
     </message>
     <message>
         <source>--hook-url is not a URL</source>
-        <translation type="unfinished"></translation>
+        <translation>--hook-url ist keine URL</translation>
     </message>
     <message>
         <source>event hook verified</source>
-        <translation type="unfinished"></translation>
+        <translation>Event Hook verifiziert</translation>
     </message>
     <message>
         <source>event hook verification failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Verifizierung des Event Hooks fehlgeschlagen</translation>
     </message>
     <message>
         <source>vigil-sim: %1 people, seed %2, speed %3x, serving %4 (Okta token: %5, PagerDuty routing key: %6)</source>
-        <translation type="unfinished"></translation>
+        <translation>vigil-sim: %1 Personen, Seed %2, Geschwindigkeit %3x, bereitgestellt unter %4 (Okta-Token: %5, PagerDuty-Routing-Key: %6)</translation>
     </message>
 </context>
 <context>
     <name>WelcomePage</name>
     <message>
         <source>&amp;Explore with the demo tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit dem Demo-Tenant &amp;erkunden</translation>
     </message>
     <message>
         <source>&amp;Connect to your Okta org</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Ihrer Okta-Org &amp;verbinden</translation>
     </message>
     <message>
         <source>Welcome to Vigil</source>
-        <translation type="unfinished">Willkommen bei Vigil</translation>
+        <translation>Willkommen bei Vigil</translation>
     </message>
     <message>
         <source>Vigil watches your Okta System Log, scores every user&apos;s account-takeover risk and shows who is under attack, why, and what the automation will do next.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil überwacht Ihr Okta System Log, bewertet für jeden Benutzer das Risiko einer Kontoübernahme und zeigt, wer angegriffen wird, warum und was die Automatisierung als Nächstes tut.</translation>
     </message>
     <message>
         <source>Open the &amp;demo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
         <source>A simulated Okta org on this computer: 200 people, a day of history and a scripted attack every few seconds. No credentials; nothing leaves this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine simulierte Okta-Org auf diesem Computer: 200 Personen, ein Tag Verlauf und alle paar Sekunden ein gescripteter Angriff. Keine Zugangsdaten; nichts verlässt diesen Rechner.</translation>
     </message>
     <message>
         <source>Read your org&apos;s System Log with an API token or an OAuth service app. Vigil starts in monitor mode: it changes nothing in Okta until you turn on enforce.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen Sie das System Log Ihrer Org mit einem API-Token oder einer OAuth-Service-App. Vigil startet im Überwachungsmodus: Es ändert nichts in Okta, bis Sie den Durchsetzungsmodus einschalten.</translation>
     </message>
 </context>
 <context>
     <name>WorldMapWidget</name>
     <message>
         <source>World map of sign-ins</source>
-        <translation type="unfinished"></translation>
+        <translation>Weltkarte der Anmeldungen</translation>
     </message>
     <message>
         <source>Sign-ins as markers by risk, impossible travel as arcs. Plus and minus zoom, arrow keys pan, Home resets the view.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldungen als Markierungen nach Risiko, unmögliche Ortswechsel als Bögen. Plus und Minus zoomen, Pfeiltasten verschieben, Pos1 setzt die Ansicht zurück.</translation>
     </message>
     <message>
         <source>IP %1</source>
-        <translation type="unfinished"></translation>
+        <translation>IP %1</translation>
     </message>
     <message>
         <source>Risk %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko %1 · %2</translation>
     </message>
     <message>
         <source>Failed sign-in</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene Anmeldung</translation>
     </message>
     <message numerus="yes">
         <source>%n sign-in(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Anmeldung</numerusform>
+            <numerusform>%n Anmeldungen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… und %n weitere</numerusform>
+            <numerusform>… und %n weitere</numerusform>
         </translation>
     </message>
     <message>
         <source>Click to list them; zoom in to separate them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Klicken, um sie aufzulisten; hineinzoomen, um sie zu trennen.</translation>
     </message>
     <message>
         <source>Impossible travel</source>
-        <translation type="unfinished"></translation>
+        <translation>Unmöglicher Ortswechsel</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished">%1 → %2</translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>%1 km at %2 km/h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 km mit %2 km/h</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1k</source>
         <extracomment>Compact thousands on a map cluster, e.g. &quot;1.2k&quot; or &quot;15k&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1k</translation>
     </message>
     <message>
         <source>%1 km/h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 km/h</translation>
     </message>
     <message>
         <source>Map data: Natural Earth; world-atlas, ISC</source>
-        <translation type="unfinished"></translation>
+        <translation>Kartendaten: Natural Earth; world-atlas, ISC</translation>
     </message>
     <message>
         <source>No sign-ins to show yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Anmeldungen anzuzeigen</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Keep Vigil&apos;s database in DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigils Datenbank in VERZ ablegen.</translation>
     </message>
     <message>
         <source>DIR</source>
-        <translation type="unfinished">VERZ</translation>
+        <translation>VERZ</translation>
     </message>
     <message>
         <source>Save a picture of the window to FILE (PNG) once it is shown, then quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Bild des Fensters nach DATEI (PNG) speichern, sobald es angezeigt wird, und dann beenden.</translation>
     </message>
     <message>
         <source>FILE</source>
-        <translation type="unfinished">DATEI</translation>
+        <translation>DATEI</translation>
     </message>
     <message>
         <source>Run against a built-in simulated Okta org (no credentials, no network).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit einer eingebauten simulierten Okta-Org ausführen (keine Zugangsdaten, kein Netzwerk).</translation>
     </message>
     <message>
         <source>How much faster time runs in the demo org.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie viel schneller die Zeit in der Demo-Org läuft.</translation>
     </message>
     <message>
         <source>FACTOR</source>
-        <translation type="unfinished"></translation>
+        <translation>FAKTOR</translation>
     </message>
     <message>
         <source>Milliseconds to wait before the screenshot.</source>
-        <translation type="unfinished"></translation>
+        <translation>Millisekunden Wartezeit vor dem Screenshot.</translation>
     </message>
     <message>
         <source>MS</source>
-        <translation type="unfinished"></translation>
+        <translation>MS</translation>
     </message>
     <message>
         <source>Seconds of demo traffic before the screenshot (instead of --screenshot-delay).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden Demo-Verkehr vor dem Screenshot (statt --screenshot-delay).</translation>
     </message>
     <message>
         <source>SECONDS</source>
-        <translation type="unfinished"></translation>
+        <translation>SEKUNDEN</translation>
     </message>
     <message>
         <source>Appearance: system, light or dark (remembered from the View menu otherwise).</source>
-        <translation type="unfinished"></translation>
+        <translation>Erscheinungsbild: system, light oder dark (sonst die im Menü Ansicht gewählte Einstellung).</translation>
     </message>
     <message>
         <source>THEME</source>
-        <translation type="unfinished"></translation>
+        <translation>DESIGN</translation>
     </message>
     <message>
         <source>vigil: --demo-speed must be between 0 and 3600
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil: --demo-speed muss zwischen 0 und 3600 liegen
+</translation>
     </message>
     <message>
         <source>vigil: the demo could not start: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil: die Demo konnte nicht starten: %1
+</translation>
     </message>
     <message>
         <source>Vigil — demo tenant (simulated Okta org)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil — Demo-Tenant (simulierte Okta-Org)</translation>
     </message>
     <message>
         <source>Vigil — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil — %1</translation>
     </message>
     <message>
         <source>vigil: cannot connect to %1: %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>vigil: keine Verbindung zu %1 möglich: %2
+</translation>
     </message>
 </context>
 <context>
     <name>vigil::ui::EventSourcePage</name>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy to the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>In die Zwischenablage kopieren</translation>
     </message>
 </context>
 </TS>

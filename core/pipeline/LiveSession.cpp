@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pipeline/LiveSession.h"
 
+#include "core/okta/OktaAdminUrl.h"
 #include "core/okta/OktaHttp.h"
 #include "core/okta/OktaOAuth.h"
 #include "core/response/Services.h"
@@ -131,14 +132,7 @@ void LiveSession::startAutomation(const QUrl& org)
     }
     rs.pagerDutyRestUrl = QUrl(m_settings.pagerDutyRestUrl);
     rs.pagerDutyApiToken = m_settings.pagerDutyApiToken;
-    // acme.okta.com's admin console is acme-admin.okta.com.
-    QString admin = m_settings.oktaAdminUrl;
-    if (admin.isEmpty() && org.host().contains(u'.')) {
-        QUrl a = org;
-        a.setHost(org.host().section(u'.', 0, 0) + u"-admin."_qs + org.host().section(u'.', 1));
-        admin = a.toString();
-    }
-    rs.oktaAdminUrl = admin;
+    rs.oktaAdminUrl = okta::adminConsoleUrl(org, m_settings.oktaAdminUrl);
     m_responses = std::make_unique<ResponseEngine>(m_store->database(), *m_outbox, *m_audit, m_settings.policy, rs);
     m_responses->setNetwork(&m_network);
     m_responses->setUserContext([this](const QString& user) { return userContext(user); });
