@@ -2348,39 +2348,39 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     </message>
     <message>
         <source>Show Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil anzeigen</translation>
     </message>
     <message>
         <source>Latest alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Neueste Alarme</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen</translation>
     </message>
     <message>
         <source>Hold (acknowledge)</source>
-        <translation type="unfinished">Anhalten (bestätigen)</translation>
+        <translation>Anhalten (bestätigen)</translation>
     </message>
     <message>
         <source>Suspend now…</source>
-        <translation type="unfinished">Jetzt sperren…</translation>
+        <translation>Jetzt sperren…</translation>
     </message>
     <message>
         <source>Cancel suspension…</source>
-        <translation type="unfinished">Sperrung abbrechen…</translation>
+        <translation>Sperrung abbrechen…</translation>
     </message>
     <message>
         <source>Resolve…</source>
-        <translation type="unfinished">Erledigen…</translation>
+        <translation>Erledigen…</translation>
     </message>
     <message>
         <source>False positive…</source>
-        <translation type="unfinished">Fehlalarm…</translation>
+        <translation>Fehlalarm…</translation>
     </message>
     <message>
         <source>Quit Vigil</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigil beenden</translation>
     </message>
 </context>
 <context>
@@ -4491,7 +4491,7 @@ Geben Sie zur Bestätigung den Namen der Org (%1) ein:</translation>
     </message>
     <message>
         <source>lost the team database connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zur Team-Datenbank verloren</translation>
     </message>
 </context>
 <context>
