@@ -15,9 +15,10 @@ packages=(
     libsimdjson-dev libsqlite3-dev liblz4-dev libssl-dev
     # tests: a real Secret Service on a private D-Bus, and displays for GUI tests and screenshots
     gnome-keyring dbus dbus-x11 libsecret-1-0 xvfb xauth
-    # packages (tests/packaging): desktop entry and AppStream validators, DEB tools, the AppImage's
-    # bundling (patchelf, squashfs, Qt's Wayland plugins), MSI and Info.plist linting, workflow parsing
-    desktop-file-utils appstream dpkg-dev file patchelf squashfs-tools qt6-wayland wixl msitools libxml2-utils python3-yaml
+    # packages (tests/packaging): desktop entry and AppStream validators, DEB tools and manual pages, the
+    # AppImage's bundling (patchelf, squashfs, Qt's Wayland plugins), MSI and Info.plist linting, workflows
+    desktop-file-utils appstream dpkg-dev lintian help2man man-db file patchelf squashfs-tools qt6-wayland
+    wixl msitools libxml2-utils python3-yaml
 )
 
 missing=()

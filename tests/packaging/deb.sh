@@ -7,7 +7,7 @@
 # dpkg needs root: without root (and without password-less sudo) the test is skipped (exit 77).
 source "$(dirname "$0")/common.sh"
 build=$1
-need cpack dpkg dpkg-deb dpkg-shlibdeps readelf tar python3 flock
+need cpack dpkg dpkg-deb dpkg-shlibdeps readelf tar python3 flock lintian
 if [ "$(id -u)" -eq 0 ]; then
     as_root=()
 elif sudo -n true 2>/dev/null; then
@@ -59,6 +59,12 @@ dpkg-deb -x "$deb" "$tmp/extract"
 check_desktop_files "$tmp/extract/usr"
 if readelf -S "$tmp/extract/usr/bin/vigil" | grep -q '\.debug_info'; then fail "usr/bin/vigil is not stripped"; fi
 ok "files, stripped binary ($(du -h "$tmp/extract/usr/bin/vigil" | cut -f1))"
+# Debian's package checker: no error, no warning (it warns about running as root; that is not a tag).
+lintian_rc=0
+lintian --fail-on error,warning --tag-display-limit 0 "$deb" >"$tmp/lintian.log" 2>&1 || lintian_rc=$?
+grep -v 'running with root privileges' "$tmp/lintian.log" || true
+[ "$lintian_rc" = 0 ] || fail "lintian reports the tags above"
+ok "lintian: no errors or warnings"
 
 # ---- the TGZ: the same tree under one folder
 tar -tzf "$tgz" >"$tmp/tgz-contents"
