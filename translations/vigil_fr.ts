@@ -2571,10 +2571,6 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <translation>Le jeton d&apos;API est valide et lit le System Log. Les jetons d&apos;API n&apos;ont pas de scopes&#xa0;: ils agissent avec le rôle d&apos;administrateur de la personne qui les a créés&#xa0;; créez donc le jeton de Vigil avec le rôle Read-only Administrator pour le mode surveillance.</translation>
     </message>
     <message>
-        <source>The System Log returned no event for the last days; Vigil will read new ones as they arrive.</source>
-        <translation>Le System Log n&apos;a renvoyé aucun événement pour les derniers jours&#xa0;; Vigil lira les nouveaux au fur et à mesure.</translation>
-    </message>
-    <message>
         <source>The System Log returned an event, so Vigil will see sign-ins.</source>
         <translation>Le System Log a renvoyé un événement&#xa0;: Vigil verra donc les connexions.</translation>
     </message>
@@ -2661,6 +2657,10 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <source>Scopes granted: %1.</source>
         <translation>Scopes accordés&#xa0;: %1.</translation>
     </message>
+    <message>
+        <source>The System Log has no event from the last 7 days (Okta&apos;s default window); Vigil will read new ones as they arrive.</source>
+        <translation>Le System Log ne contient aucun événement des 7 derniers jours (la fenêtre par défaut d&apos;Okta)&#xa0;; Vigil lira les nouveaux au fur et à mesure.</translation>
+    </message>
 </context>
 <context>
     <name>OrgPage</name>
@@ -2693,10 +2693,6 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <translation>facultatif, si l&apos;application a plusieurs clés</translation>
     </message>
     <message>
-        <source>-----BEGIN PRIVATE KEY-----</source>
-        <translation>-----BEGIN PRIVATE KEY-----</translation>
-    </message>
-    <message>
         <source>Org &amp;URL:</source>
         <translation>&amp;URL de l&apos;organisation&#xa0;:</translation>
     </message>
@@ -2721,20 +2717,12 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <translation>ID c&amp;lient&#xa0;:</translation>
     </message>
     <message>
-        <source>&amp;Private key (PEM):</source>
-        <translation>Clé pri&amp;vée (PEM)&#xa0;:</translation>
-    </message>
-    <message>
         <source>&amp;Key ID (kid):</source>
         <translation>ID de clé (&amp;kid)&#xa0;:</translation>
     </message>
     <message>
         <source>Admin Console → Applications → Create App Integration → API Services. Use public key / private key client authentication, grant okta.logs.read and okta.users.read on the Okta API Scopes tab, and assign the app the Read-only Administrator role.</source>
         <translation>Admin Console → Applications → Create App Integration → API Services. Utilisez l&apos;authentification client par clé publique / clé privée, accordez okta.logs.read et okta.users.read dans l&apos;onglet Okta API Scopes et attribuez à l&apos;application le rôle Read-only Administrator.</translation>
-    </message>
-    <message>
-        <source>The private key must be in PEM form, starting with -----BEGIN PRIVATE KEY-----.</source>
-        <translation>La clé privée doit être au format PEM et commencer par -----BEGIN PRIVATE KEY-----.</translation>
     </message>
     <message>
         <source>The service app&apos;s private key</source>
@@ -2747,6 +2735,38 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
     <message>
         <source>Cannot read %1.</source>
         <translation>Impossible de lire %1.</translation>
+    </message>
+    <message>
+        <source>No key loaded</source>
+        <translation>Aucune clé chargée</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>C&amp;oller</translation>
+    </message>
+    <message>
+        <source>Use the private key (PEM) on the clipboard</source>
+        <translation>Utiliser la clé privée (PEM) du presse-papiers</translation>
+    </message>
+    <message>
+        <source>Private key (PEM):</source>
+        <translation>Clé privée (PEM)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>That is not a private key in PEM form (-----BEGIN PRIVATE KEY-----).</source>
+        <translation>Ce n&apos;est pas une clé privée au format PEM (-----BEGIN PRIVATE KEY-----).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Private key loaded (%n bytes)</source>
+        <extracomment>The key itself is never shown; only that one is loaded and its size.</extracomment>
+        <translation>
+            <numerusform>Clé privée chargée (%n octet)</numerusform>
+            <numerusform>Clé privée chargée (%n octets)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Private key stored in the keychain</source>
+        <translation>Clé privée stockée dans le trousseau</translation>
     </message>
 </context>
 <context>
