@@ -13,6 +13,25 @@ namespace vigil::ui {
 
 namespace {
 
+// Q_OBJECT classes translate in their qualified name's context ("vigil::ui::MainWindow"), but Qt 6.4's
+// lupdate does not understand C++17 nested namespace definitions (`namespace vigil::ui {`) and files
+// their strings under the bare class name ("MainWindow"). Looking the bare name up as well keeps the
+// sources idiomatic; class names are unique across Vigil, so nothing is found in the wrong context.
+class VigilTranslator final : public QTranslator
+{
+public:
+    QString translate(const char* context, const char* sourceText, const char* disambiguation, int n) const override
+    {
+        QString text = QTranslator::translate(context, sourceText, disambiguation, n);
+        if (text.isEmpty() && context) {
+            if (const char* bare = std::strrchr(context, ':')) {
+                text = QTranslator::translate(bare + 1, sourceText, disambiguation, n);
+            }
+        }
+        return text;
+    }
+};
+
 struct Installed
 {
     std::unique_ptr<QTranslator> vigil;
@@ -51,7 +70,7 @@ QString Language::install(const QString& lang)
     QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
     if (!lang.isEmpty()) QLocale::setDefault(locale); // an explicit choice also formats numbers and dates
 
-    auto vigil = std::make_unique<QTranslator>();
+    auto vigil = std::make_unique<VigilTranslator>();
     // QTranslator walks the locale's UI languages (de-CH → de) and stops at English, which needs no catalogue.
     if (!vigil->load(locale, QStringLiteral("vigil"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
         return QStringLiteral("en");
