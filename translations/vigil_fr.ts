@@ -1524,6 +1524,10 @@ Options&#xa0;:
         <source>demo: the simulated org is under attack: %1 against %2 from %3</source>
         <translation>démo&#xa0;: l&apos;organisation simulée est attaquée&#xa0;: %1 contre %2 depuis %3</translation>
     </message>
+    <message>
+        <source>cannot create the data folder %1</source>
+        <translation>impossible de créer le dossier de données %1</translation>
+    </message>
 </context>
 <context>
     <name>DialogPrompter</name>
@@ -1937,20 +1941,6 @@ Options&#xa0;:
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
-    <message numerus="yes">
-        <source>%Ln event(s)</source>
-        <translation>
-            <numerusform>%Ln événement</numerusform>
-            <numerusform>%Ln événements</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln matching event(s)</source>
-        <translation>
-            <numerusform>%Ln événement correspondant</numerusform>
-            <numerusform>%Ln événements correspondants</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Loading…</source>
         <translation>Chargement…</translation>
@@ -1958,6 +1948,22 @@ Options&#xa0;:
     <message>
         <source>This event is no longer in the store.</source>
         <translation>Cet événement n&apos;est plus dans la base.</translation>
+    </message>
+    <message>
+        <source>1 event</source>
+        <translation>1 événement</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 événements</translation>
+    </message>
+    <message>
+        <source>1 matching event</source>
+        <translation>1 événement correspondant</translation>
+    </message>
+    <message>
+        <source>%1 matching events</source>
+        <translation>%1 événements correspondants</translation>
     </message>
 </context>
 <context>
@@ -2202,6 +2208,10 @@ Comparer&#xa0;: severity&gt;=high, risk&gt;=60. Exclure&#xa0;: -user:bob ou coun
         <source>the automation core is not running</source>
         <translation>le moteur d&apos;automatisation n&apos;est pas en cours d&apos;exécution</translation>
     </message>
+    <message>
+        <source>already %1</source>
+        <translation>déjà à l&apos;état %1</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2381,6 +2391,14 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
     <message>
         <source>Quit Vigil</source>
         <translation>Quitter Vigil</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Stored history unavailable: %1</source>
+        <translation>Historique stocké indisponible&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -3007,6 +3025,58 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
     <message>
         <source>Points per detection</source>
         <translation>Points par détection</translation>
+    </message>
+    <message>
+        <source>Brute force</source>
+        <translation>Force brute</translation>
+    </message>
+    <message>
+        <source>Password spray</source>
+        <translation>Password spray</translation>
+    </message>
+    <message>
+        <source>MFA fatigue</source>
+        <translation>Fatigue MFA</translation>
+    </message>
+    <message>
+        <source>MFA failure</source>
+        <translation>Échec MFA</translation>
+    </message>
+    <message>
+        <source>Risky country</source>
+        <translation>Pays à risque</translation>
+    </message>
+    <message>
+        <source>Anonymizer</source>
+        <translation>Anonymiseur</translation>
+    </message>
+    <message>
+        <source>Off hours</source>
+        <translation>Hors horaires</translation>
+    </message>
+    <message>
+        <source>New device</source>
+        <translation>Nouvel appareil</translation>
+    </message>
+    <message>
+        <source>Impossible travel</source>
+        <translation>Voyage impossible</translation>
+    </message>
+    <message>
+        <source>ThreatInsight</source>
+        <translation>ThreatInsight</translation>
+    </message>
+    <message>
+        <source>Session hijack</source>
+        <translation>Détournement de session</translation>
+    </message>
+    <message>
+        <source>Factor reset</source>
+        <translation>Réinitialisation de facteurs</translation>
+    </message>
+    <message>
+        <source>Privilege grant</source>
+        <translation>Attribution de privilèges</translation>
     </message>
 </context>
 <context>
@@ -5172,12 +5242,12 @@ Nouveau&#xa0;: %2</translation>
         <translation>Ouvrir la &amp;démo</translation>
     </message>
     <message>
-        <source>A simulated Okta org on this computer: 200 people, a day of history and a scripted attack every few seconds. No credentials; nothing leaves this machine.</source>
-        <translation>Une organisation Okta simulée sur cet ordinateur&#xa0;: 200 personnes, une journée d&apos;historique et une attaque scénarisée toutes les quelques secondes. Aucun identifiant&#xa0;; rien ne quitte cette machine.</translation>
-    </message>
-    <message>
         <source>Read your org&apos;s System Log with an API token or an OAuth service app. Vigil starts in monitor mode: it changes nothing in Okta until you turn on enforce.</source>
         <translation>Lire le System Log de votre organisation avec un jeton d&apos;API ou une application de service OAuth. Vigil démarre en mode surveillance&#xa0;: il ne modifie rien dans Okta tant que vous n&apos;activez pas le mode intervention.</translation>
+    </message>
+    <message>
+        <source>A simulated Okta org on this computer: 200 people, a day of history and scripted attacks to triage. No credentials; nothing leaves this machine.</source>
+        <translation>Une organisation Okta simulée sur cet ordinateur&#xa0;: 200 personnes, une journée d&apos;historique et des attaques scénarisées à trier. Aucun identifiant&#xa0;; rien ne quitte cette machine.</translation>
     </message>
 </context>
 <context>
