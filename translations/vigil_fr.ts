@@ -2400,6 +2400,10 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <source>Stored history unavailable: %1</source>
         <translation>Historique stocké indisponible&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Events</source>
+        <translation>Événements</translation>
+    </message>
 </context>
 <context>
     <name>MonitorModeBanner</name>
