@@ -5,12 +5,16 @@
 #include "app/CommandSupport.h"
 #include "core/okta/Timestamp.h"
 #include "core/pipeline/LiveSession.h"
+#include "core/secrets/SecretStore.h"
 #include "core/store/DataLocation.h"
+#include "core/store/PostgresEventStore.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -59,6 +63,37 @@ bool parseListen(const QString& text, okta::HookReceiverSettings& out)
     return !out.address.isNull();
 }
 
+// The team database's password: VIGIL_STORE_PASSWORD for servers, else the keychain entry
+// "<user>@<host>:<port>/<database>" / store / password. Empty when neither has one.
+QByteArray storePassword(const store::PostgresLocation& where)
+{
+    if (qEnvironmentVariableIsSet("VIGIL_STORE_PASSWORD")) return qgetenv("VIGIL_STORE_PASSWORD");
+    secrets::SecretStore keychain;
+    const secrets::SecretRef ref{
+        QStringLiteral("%1@%2:%3/%4").arg(where.user, where.host).arg(where.port).arg(where.database),
+        u"store"_qs, u"password"_qs};
+    QByteArray value;
+    QEventLoop loop;
+    QObject::connect(&keychain, &secrets::SecretStore::readFinished, &loop,
+                     [&](const QString&, const QByteArray& v, secrets::SecretError e, const QString&) {
+                         if (e == secrets::SecretError::None) value = v;
+                         loop.quit();
+                     });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    keychain.read(ref);
+    loop.exec();
+    return value;
+}
+
+QJsonObject teamJson(const team::TeamStatus& t)
+{
+    QJsonArray members;
+    for (const team::TeamMember& m : t.members)
+        members.append(QJsonObject{{u"who"_qs, m.who}, {u"pid"_qs, m.pid}, {u"leader"_qs, m.leader}});
+    return QJsonObject{{u"store"_qs, t.storeUrl},   {u"connected"_qs, t.connected}, {u"leading"_qs, t.leading},
+                       {u"leader"_qs, t.leader},    {u"members"_qs, members}};
+}
+
 } // namespace
 
 int ServeCommand::run(const QStringList& arguments)
@@ -85,8 +120,13 @@ int ServeCommand::run(const QStringList& arguments)
     const QCommandLineOption healthEvery(u"health-interval"_qs, tr("Seconds between health lines (default 60)."),
                                          tr("SECONDS"), u"60"_qs);
     const QCommandLineOption noPoll(u"no-poll"_qs, tr("Only receive Event Hooks; do not poll the System Log."));
-    parser.addOptions(
-        {help, oktaUrl, dataDir, policyOption, mode, pagerDutyUrl, suspendDelay, hookListen, healthEvery, noPoll});
+    const QCommandLineOption storeOption(
+        u"store"_qs,
+        tr("Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in "
+           "the data folder (password from VIGIL_STORE_PASSWORD or the keychain)."),
+        tr("URL"));
+    parser.addOptions({help, oktaUrl, dataDir, policyOption, mode, pagerDutyUrl, suspendDelay, hookListen,
+                       healthEvery, noPoll, storeOption});
     auto usage = [&](const QString& problem) { return usageError(parser, u"serve"_qs, problem); };
     if (const std::optional<int> stop = parseCommand(parser, help, arguments, u"serve"_qs)) return *stop;
     const bool polling = !parser.isSet(noPoll);
@@ -157,6 +197,14 @@ int ServeCommand::run(const QStringList& arguments)
         return ExitFailure;
     }
 
+    if (parser.isSet(storeOption)) {
+        const std::optional<store::PostgresLocation> where =
+            store::PostgresLocation::parse(parser.value(storeOption), &error);
+        if (!where) return usage(tr("--store: %1").arg(error));
+        settings.storeUrl = parser.value(storeOption);
+        settings.storePassword = storePassword(*where);
+    }
+
     pipeline::LiveSession session(settings);
     QObject::connect(&session, &pipeline::LiveSession::logLine, &session, &logLine);
     int exitCode = ExitOk;
@@ -169,7 +217,8 @@ int ServeCommand::run(const QStringList& arguments)
         printErr(tr("vigil serve: %1\n").arg(error));
         return ExitFailure;
     }
-    logLine(tr("serving in %1 mode; data in %2").arg(modeValue, settings.dataDir));
+    logLine(tr("serving in %1 mode; data in %2")
+                .arg(modeValue, session.team() ? session.storeDescription() : settings.dataDir));
 
     // The same health object goes to the log and to status.json, which `vigil status` reads.
     const QString statusFile = QDir(settings.dataDir).filePath(u"status.json"_qs);
@@ -178,6 +227,7 @@ int ServeCommand::run(const QStringList& arguments)
         o.insert(u"running"_qs, running);
         o.insert(u"pid"_qs, qint64(QCoreApplication::applicationPid()));
         o.insert(u"mode"_qs, modeValue);
+        if (session.team()) o.insert(u"team"_qs, teamJson(session.teamStatus()));
         o.insert(u"updated"_qs, okta::formatTimestampMs(QDateTime::currentMSecsSinceEpoch()));
         QSaveFile f(statusFile);
         if (f.open(QIODevice::WriteOnly)) {

@@ -2,6 +2,7 @@
 #include "core/audit/AuditLog.h"
 
 #include "core/okta/Timestamp.h"
+#include "core/store/SqlDialect.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -21,14 +22,6 @@ const QString kGenesis = QString(64, u'0');
 bool exec(QSqlQuery& q, QString* error)
 {
     if (q.exec()) return true;
-    if (error) *error = q.lastError().text();
-    return false;
-}
-
-bool execText(const QSqlDatabase& db, const QString& sql, QString* error)
-{
-    QSqlQuery q(db);
-    if (q.exec(sql)) return true;
     if (error) *error = q.lastError().text();
     return false;
 }
@@ -89,12 +82,10 @@ std::optional<AuditRecord> AuditLog::append(
         qWarning("vigil: refused to write a secret to the audit log (%s)", qPrintable(kind));
         return std::nullopt;
     }
-    const bool sqlite = m_db.driverName() == u"QSQLITE";
-    if (!(sqlite ? execText(m_db, u"BEGIN IMMEDIATE"_qs, error) : m_db.transaction())) {
-        if (!sqlite && error) *error = m_db.lastError().text();
-        return std::nullopt;
-    }
-    auto rollback = [&] { execText(m_db, u"ROLLBACK"_qs, nullptr); };
+    // Serialised across processes (two consoles on one PostgreSQL, or two on one SQLite file), so that
+    // two writers cannot both extend the same head and fork the chain.
+    if (!store::sql::beginExclusive(m_db, u"vigil.audit"_qs, error)) return std::nullopt;
+    auto rollback = [&] { store::sql::rollback(m_db); };
 
     AuditRecord r;
     {
@@ -137,7 +128,7 @@ std::optional<AuditRecord> AuditLog::append(
         rollback();
         return std::nullopt;
     }
-    if (!(sqlite ? execText(m_db, u"COMMIT"_qs, error) : m_db.commit())) {
+    if (!store::sql::commit(m_db, error)) {
         rollback();
         return std::nullopt;
     }

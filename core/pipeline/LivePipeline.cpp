@@ -35,23 +35,35 @@ qint64 LivePipeline::warmUp(qint64 windowMs)
 {
     const int restored = m_engine.restoreBaselines(m_store.loadBaselines());
     const std::optional<qint64> newest = m_store.newestPublishedMs();
-    qint64 rescored = 0;
-    if (newest) {
-        okta::EventParser parser;
-        m_engine.setLearning(false);
-        m_store.visitEvents(*newest - windowMs, *newest + 1, [&](QByteArrayView raw) {
-            okta::LogEvent event;
-            okta::ParseError error;
-            if (parser.parse(std::string_view(raw.data(), size_t(raw.size())), event, error)) {
-                m_engine.process(event);
-                ++rescored;
-            }
-            return true;
-        });
-        m_engine.setLearning(true);
-    }
+    const qint64 rescored = newest ? rescore(*newest - windowMs, *newest + 1) : 0;
     qCInfo(lcPipeline).noquote()
         << tr("restored %1 baselines and re-scored %2 stored events").arg(restored).arg(rescored);
+    return rescored;
+}
+
+qint64 LivePipeline::catchUp()
+{
+    const std::optional<qint64> newest = m_store.newestPublishedMs();
+    if (!newest || *newest < m_scoredUpToMs) return 0;
+    return rescore(m_scoredUpToMs, *newest + 1);
+}
+
+qint64 LivePipeline::rescore(qint64 fromMs, qint64 toMs)
+{
+    qint64 rescored = 0;
+    okta::EventParser parser;
+    m_engine.setLearning(false);
+    m_store.visitEvents(fromMs, toMs, [&](QByteArrayView raw) {
+        okta::LogEvent event;
+        okta::ParseError error;
+        if (parser.parse(std::string_view(raw.data(), size_t(raw.size())), event, error)) {
+            m_engine.process(event);
+            ++rescored;
+        }
+        return true;
+    });
+    m_engine.setLearning(true);
+    m_scoredUpToMs = std::max(m_scoredUpToMs, toMs);
     return rescored;
 }
 
@@ -77,8 +89,10 @@ void LivePipeline::process(QList<okta::LogEvent> events)
         return a.publishedMs() < b.publishedMs();
     });
     const QList<risk::Alert> before = m_engine.alerts();
-    for (const okta::LogEvent& e : std::as_const(events))
+    for (const okta::LogEvent& e : std::as_const(events)) {
         m_engine.process(e);
+        m_scoredUpToMs = std::max(m_scoredUpToMs, e.publishedMs() + 1);
+    }
     m_scored += events.size();
     emit batchScored(events);
     forEachChangedAlert(before, m_engine.alerts(),

@@ -34,6 +34,9 @@ public:
     // time, up to the newest stored) without learning from them again, so findings, open alerts and
     // sliding windows are where they were before the restart. Returns the number of events re-scored.
     qint64 warmUp(qint64 windowMs = 24 * 3600000LL);
+    // Team mode, when this console takes over the automation: scores, like warmUp() (no signals, no
+    // learning), the events other consoles stored since this one last scored or warmed up.
+    qint64 catchUp();
 
     void attach(okta::SystemLogPoller* poller);
     void attach(okta::EventHookReceiver* receiver);
@@ -55,12 +58,15 @@ signals:
     void healthChanged();
 
 private:
+    qint64 rescore(qint64 fromMs, qint64 toMs);
+
     store::EventStore& m_store;
     risk::RiskEngine m_engine;
     QPointer<okta::SystemLogPoller> m_poller;
     QPointer<okta::EventHookReceiver> m_hooks;
     QTimer m_saveTimer;
     qint64 m_scored = 0;
+    qint64 m_scoredUpToMs = 0; // events published before this were scored here (catchUp() starts here)
     QHash<QString, store::BaselineRecord> m_unsaved; // by kind/key, newest wins
 };
 

@@ -6,6 +6,8 @@
 #include "core/okta/OktaOAuth.h"
 #include "core/response/Services.h"
 #include "core/response/Tickets.h"
+#include "core/store/PostgresEventStore.h"
+#include "core/store/SqliteEventStore.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -58,14 +60,33 @@ bool LiveSession::start(QString* error)
     } else if (!m_settings.token.isEmpty()) {
         m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);
     }
-    m_store = std::make_unique<store::SqliteEventStore>(
-        QDir(m_settings.dataDir).filePath(store::SqliteEventStore::defaultFileName()));
+    std::optional<store::PostgresLocation> team;
+    if (!m_settings.storeUrl.isEmpty()) {
+        team = store::PostgresLocation::parse(m_settings.storeUrl, error);
+        if (!team) return false;
+        team->password = m_settings.storePassword;
+        m_store = std::make_unique<store::PostgresEventStore>(*team);
+        m_storeDescription = team->displayUrl();
+    } else {
+        const QString path = QDir(m_settings.dataDir).filePath(store::SqliteEventStore::defaultFileName());
+        m_store = std::make_unique<store::SqliteEventStore>(path);
+        m_storeDescription = path;
+    }
     if (!m_store->open(error)) return false;
+    if (team) {
+        m_team = std::make_unique<team::TeamCoordinator>(*team, audit::AuditLog::currentOperator());
+        connect(m_team.get(), &team::TeamCoordinator::logLine, this, &LiveSession::logLine);
+        connect(m_team.get(), &team::TeamCoordinator::sharedResponseChanged, this,
+                [this](const QString& alertId, const QString& state, const QString& by) {
+                    emit logLine(tr("team: %1 is now %2 (%3)").arg(alertId, state, by));
+                    emit sharedResponseChanged(alertId, state, by);
+                });
+    }
 
     m_pipeline = std::make_unique<LivePipeline>(*m_store, m_settings.policy);
     const qint64 rescored = m_pipeline->warmUp(m_settings.warmUpMs);
     emit logLine(tr("store %1: %2 events; re-scored the last %3 of them")
-                     .arg(m_store->path())
+                     .arg(m_storeDescription)
                      .arg(m_store->eventCount())
                      .arg(rescored));
     connect(m_pipeline.get(), &LivePipeline::alertChanged, this, [this](const risk::Alert& a, bool opened) {
@@ -95,9 +116,38 @@ bool LiveSession::start(QString* error)
         connect(m_poller.get(), &okta::SystemLogPoller::statusMessage, this, &LiveSession::logLine);
         connect(m_poller.get(), &okta::SystemLogPoller::failed, this, &LiveSession::failed);
         m_pipeline->attach(m_poller.get());
-        m_poller->start();
+        // In team mode only the leader polls (see onLeadership()): the shared cursor moves once per page.
+        if (!m_team) m_poller->start();
+    }
+    if (m_team) {
+        m_team->setCommandHandler([this](const response::AnalystCommand& c) { return applyHere(c); });
+        connect(m_team.get(), &team::TeamCoordinator::leadershipChanged, this, &LiveSession::onLeadership);
+        if (!m_team->start(error)) return false;
     }
     return true;
+}
+
+void LiveSession::onLeadership(bool leading)
+{
+    if (leading) {
+        // Pick up what the previous leader stored and decided: scores first (silently, as at start), then
+        // the persisted responses and countdowns, then the outbox (pending and in-flight calls), then polling.
+        const qint64 caughtUp = m_pipeline->catchUp();
+        emit logLine(tr("team: leading; scored %1 events stored by other consoles").arg(caughtUp));
+        if (m_responses) m_responses->start();
+        if (m_outbox) m_outbox->start();
+        if (m_poller) m_poller->start();
+    } else {
+        if (m_poller) m_poller->stop();
+        if (m_outbox) m_outbox->stop();
+        if (m_responses) m_responses->stop();
+        emit logLine(tr("team: following; another console runs the automation"));
+    }
+}
+
+team::TeamStatus LiveSession::teamStatus() const
+{
+    return m_team ? m_team->status() : team::TeamStatus();
 }
 
 void LiveSession::startAutomation(const QUrl& org)
@@ -137,14 +187,25 @@ void LiveSession::startAutomation(const QUrl& org)
     m_responses->setNetwork(&m_network);
     m_responses->setUserContext([this](const QString& user) { return userContext(user); });
     connect(m_responses.get(), &ResponseEngine::logLine, this, &LiveSession::logLine);
-    connect(m_pipeline.get(), &LivePipeline::batchScored, m_responses.get(), &ResponseEngine::observe);
-    connect(m_pipeline.get(), &LivePipeline::alertChanged, m_responses.get(),
-            [this](const risk::Alert& alert, bool) { m_responses->onAlert(alert); });
-    m_responses->start();
-    m_outbox->start();
+    // In team mode only the leader acts on what it scores; the others show and command.
+    connect(m_pipeline.get(), &LivePipeline::batchScored, m_responses.get(),
+            [this](const QList<okta::LogEvent>& events) {
+                if (actsOnAlerts()) m_responses->observe(events);
+            });
+    connect(m_pipeline.get(), &LivePipeline::alertChanged, m_responses.get(), [this](const risk::Alert& alert, bool) {
+        if (actsOnAlerts()) m_responses->onAlert(alert);
+    });
+    connect(m_responses.get(), &ResponseEngine::responseChanged, this, [this](const AlertResponse& r) {
+        if (m_team && m_team->isLeading()) m_team->publishResponse(r.alertId, r.state, r.acknowledgedBy);
+    });
+    // Team mode: started by onLeadership() when this console leads.
+    if (!m_team) {
+        m_responses->start();
+        m_outbox->start();
+    }
     // `vigil alert` on this machine reaches this process instead of racing it on the store.
-    m_commands = std::make_unique<CommandListener>(
-        m_settings.dataDir, [this](const AnalystCommand& c) { return applyCommand(*m_responses, c); });
+    m_commands =
+        std::make_unique<CommandListener>(m_settings.dataDir, [this](const AnalystCommand& c) { return command(c); });
     QString why;
     if (!m_commands->listen(&why)) {
         emit logLine(tr("analyst commands from 'vigil alert' will not reach this process: %1").arg(why));
@@ -155,6 +216,7 @@ void LiveSession::startAutomation(const QUrl& org)
 void LiveSession::stop()
 {
     if (m_outbox) m_outbox->stop();
+    if (m_team) m_team->stop(); // frees the automation lock for the next console
     if (m_poller) m_poller->stop();
     m_hooks.reset(); // closes the listening socket
     m_commands.reset();
@@ -198,7 +260,29 @@ response::CommandResult LiveSession::command(const response::AnalystCommand& com
         r.message = tr("the automation core is not running");
         return r;
     }
+    // Team mode: through the leader, which applies commands one at a time.
+    if (m_team) return m_team->submit(command);
     return response::applyCommand(*m_responses, command);
+}
+
+response::CommandResult LiveSession::applyHere(const response::AnalystCommand& command)
+{
+    // Two analysts taking the same alert: the engine would let the second acknowledgement overwrite the
+    // first. Commands reach the leader one at a time, so the first one wins and the second is told.
+    const std::optional<response::AlertResponse> before = m_responses->response(command.alertId);
+    const bool taking = command.action == u"ack" || command.action == u"override";
+    if (taking && before && (before->state == u"acknowledged" || before->state == u"overridden")
+        && !before->acknowledgedBy.isEmpty() && before->acknowledgedBy != command.who) {
+        response::CommandResult refused;
+        refused.message = tr("already %1").arg(before->state);
+        return team::explainConflict(refused, command, before->acknowledgedBy, before->state);
+    }
+    const response::CommandResult result = response::applyCommand(*m_responses, command);
+    if (result.ok) return result;
+    // Too late: say who acted first, from the response as it stands.
+    if (const std::optional<response::AlertResponse> r = m_responses->response(command.alertId))
+        return team::explainConflict(result, command, r->acknowledgedBy, r->state);
+    return result;
 }
 
 } // namespace vigil::pipeline

@@ -10,7 +10,8 @@
 #include "core/response/Outbox.h"
 #include "core/response/ResponseEngine.h"
 #include "core/risk/Policy.h"
-#include "core/store/SqliteEventStore.h"
+#include "core/store/EventStore.h"
+#include "core/team/TeamCoordinator.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
@@ -25,6 +26,10 @@ namespace vigil::pipeline {
 struct LiveSessionSettings
 {
     QString dataDir;  // resolved folder for the store
+    // Team mode (issue 8): postgresql://USER@HOST:PORT/DB instead of the SQLite file in dataDir (which
+    // still holds status.json and the command socket's identity).
+    QString storeUrl;
+    QByteArray storePassword; // never logged
     QString orgUrl;   // validated in start()
     QByteArray token; // SSWS API token; never logged
     // Or an OAuth 2.0 service app (client credentials with private_key_jwt), preferred by Okta.
@@ -71,7 +76,13 @@ public:
     // Stops ingestion and saves what was learned; the store stays open for reading.
     void stop();
 
-    store::SqliteEventStore& store() { return *m_store; }
+    store::EventStore& store() { return *m_store; }
+    // The SQLite file's path, or the team database's URL (without password).
+    QString storeDescription() const { return m_storeDescription; }
+    // Team mode only (nullptr otherwise): leadership, members, live sharing.
+    team::TeamCoordinator* team() { return m_team.get(); }
+    // For the status bar; teamMode is false with the embedded store.
+    team::TeamStatus teamStatus() const;
     LivePipeline& pipeline() { return *m_pipeline; }
     okta::SystemLogPoller* poller() { return m_poller.get(); }
     okta::EventHookReceiver* hooks() { return m_hooks.get(); }
@@ -89,15 +100,23 @@ signals:
     void logLine(const QString& line);
     // The poller stopped for good (for instance rejected credentials).
     void failed(const QString& reason);
+    // Team mode: another console changed an alert's response (the console re-reads that alert).
+    void sharedResponseChanged(const QString& alertId, const QString& state, const QString& by);
 
 private:
     QJsonObject userContext(const QString& user) const;
     void startAutomation(const QUrl& org);
+    // Team mode: start or stop what only the leader runs (polling, the engine's timers, the outbox).
+    void onLeadership(bool leading);
+    bool actsOnAlerts() const { return !m_team || m_team->isLeading(); }
+    response::CommandResult applyHere(const response::AnalystCommand& command);
 
     LiveSessionSettings m_settings;
     QStringList m_recentLines;
     QNetworkAccessManager m_network;
-    std::unique_ptr<store::SqliteEventStore> m_store;
+    std::unique_ptr<store::EventStore> m_store;
+    QString m_storeDescription;
+    std::unique_ptr<team::TeamCoordinator> m_team;
     std::unique_ptr<okta::OktaAuthenticator> m_auth;
     std::unique_ptr<LivePipeline> m_pipeline;
     std::unique_ptr<okta::SystemLogPoller> m_poller;

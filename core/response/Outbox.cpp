@@ -4,6 +4,8 @@
 #include "core/audit/AuditLog.h"
 #include "core/okta/OktaHttp.h"
 
+#include "core/store/SqlDialect.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -117,9 +119,9 @@ std::optional<qint64> Outbox::enqueue(OutboundCall call, QString* error)
         if (existing.exec() && existing.next()) return existing.value(0).toLongLong();
     }
     QSqlQuery q(m_db);
-    q.prepare(
-        u"INSERT INTO outbox(created_ms, service, purpose, method, path, body, alert_id, user_login,"
-        " idempotency_key, state, attempts, next_attempt_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)"_qs);
+    q.prepare(store::sql::insertReturningId(
+        m_db, u"INSERT INTO outbox(created_ms, service, purpose, method, path, body, alert_id, user_login,"
+              " idempotency_key, state, attempts, next_attempt_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)"_qs));
     const qint64 t = now();
     for (const QVariant& v :
          {QVariant(t), QVariant(call.service), QVariant(call.purpose), QVariant(QString::fromLatin1(call.method)),
@@ -134,7 +136,7 @@ std::optional<qint64> Outbox::enqueue(OutboundCall call, QString* error)
         qCWarning(lcOutbox).noquote() << "cannot store an outbound call:" << q.lastError().text();
         return std::nullopt;
     }
-    const qint64 id = q.lastInsertId().toLongLong();
+    const qint64 id = store::sql::insertedId(q).value_or(0);
     if (m_running) m_timer.start(0);
     return id;
 }
@@ -224,9 +226,16 @@ void Outbox::send(OutboundCall call)
         emit finished(call);
         return;
     }
+    // Claimed with a conditional update: in team mode a console that has just lost the lead may still
+    // pump once, and only one of two outboxes may send a call.
+    {
+        QSqlQuery claim(m_db);
+        claim.prepare(u"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'"_qs);
+        claim.addBindValue(call.id);
+        if (!claim.exec() || claim.numRowsAffected() != 1) return;
+    }
     call.state = u"sending"_qs;
     ++call.attempts;
-    save(call);
     m_inFlight.insert(call.service, call.id);
     const qint64 id = call.id;
     service->prepare(

@@ -190,6 +190,16 @@ void ResponseEngine::start()
     }
 }
 
+void ResponseEngine::stop()
+{
+    m_timer.stop();
+    m_protectedTimer.stop();
+    m_pagerDutyTimer.stop();
+    m_responses.clear();
+    m_aliases.clear();
+    m_suppressedAlerts.clear();
+}
+
 void ResponseEngine::readBackPagerDuty()
 {
     // Read-only and repeated: not worth an outbox row per poll. Only alerts whose countdown runs matter.
@@ -256,7 +266,9 @@ void ResponseEngine::save(AlertResponse& r)
          {QVariant(r.alertId), QVariant(r.user), QVariant(r.userId), QVariant(r.state), QVariant(r.severity),
           QVariant(r.peakRisk), QVariant(r.openedMs), QVariant(r.deadlineMs), QVariant(r.stepUp),
           QVariant(r.acknowledgedBy), QVariant(r.reason),
-          QVariant(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact)), QVariant(r.updatedMs)}) {
+          // Text, not bytes: the column is TEXT, which PostgreSQL will not fill from a bytea value.
+          QVariant(QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact))),
+          QVariant(r.updatedMs)}) {
         q.addBindValue(v);
     }
     if (!q.exec())

@@ -132,6 +132,9 @@ public:
     // Loads persisted responses and arms their timers; a deadline that passed while Vigil was down
     // is decided now, once.
     void start();
+    // Stops every timer and forgets the loaded responses (team mode: this console no longer leads, and
+    // the next start() reads what the new leader changed meanwhile).
+    void stop();
     // Decides whatever is due at now(): deadlines, unanswered pushes, pages waiting for a profile.
     // Timers call it; `vigil replay` calls it as event time advances.
     void runDue();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/response/Suppressions.h"
 
+#include "core/store/SqlDialect.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -61,17 +63,20 @@ std::optional<Suppression> Suppressions::add(Suppression s, QString* error)
     if (s.expiresMs - s.createdMs > kMaxDurationMs)
         return fail(tr("a suppression may last at most %1 days").arg(kMaxDurationMs / (24 * 3600 * 1000)));
     QSqlQuery q(m_db);
-    q.prepare(u"INSERT INTO suppressions(user_login, detections, owner, reason, alert_id, created_ms, expires_ms)"
-              " VALUES(?, ?, ?, ?, ?, ?, ?)"_qs);
+    q.prepare(store::sql::insertReturningId(
+        m_db, u"INSERT INTO suppressions(user_login, detections, owner, reason, alert_id, created_ms, expires_ms)"
+              " VALUES(?, ?, ?, ?, ?, ?, ?)"_qs));
     q.addBindValue(s.user);
-    q.addBindValue(QJsonDocument(QJsonArray::fromStringList(s.detections)).toJson(QJsonDocument::Compact));
+    // Text, not bytes: a TEXT column on PostgreSQL refuses a bytea value.
+    q.addBindValue(
+        QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(s.detections)).toJson(QJsonDocument::Compact)));
     q.addBindValue(s.owner);
     q.addBindValue(s.reason);
     q.addBindValue(s.alertId);
     q.addBindValue(s.createdMs);
     q.addBindValue(s.expiresMs);
     if (!q.exec()) return fail(q.lastError().text());
-    s.id = q.lastInsertId().toLongLong();
+    s.id = store::sql::insertedId(q).value_or(0);
     m_all.append(s);
     return s;
 }

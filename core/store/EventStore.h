@@ -88,6 +88,8 @@ public:
     virtual QSqlDatabase database() const = 0;
     // Size of the database on disk in bytes (for the status bar).
     virtual qint64 sizeOnDisk() const = 0;
+    // Where the store is, for people: the SQLite file's path, or the team database's URL (never a password).
+    virtual QString path() const = 0;
 };
 
 } // namespace vigil::store

@@ -63,7 +63,7 @@ public:
         return publishedMs % kBucketMs < 0 ? bucket - 1 : bucket;
     }
 
-    QString path() const { return m_path; }
+    QString path() const override { return m_path; }
     // A second connection that only reads (the console's views) leaves checkpoints to the writer's
     // WalCheckpointer. Call before open().
     void setCheckpointing(bool on) { m_checkpointing = on; }

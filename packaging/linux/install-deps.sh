@@ -13,6 +13,8 @@ packages=(
     libqt6sql6-sqlite qtkeychain-qt6-dev libxkbcommon-dev libgl-dev
     # parsing, storage, crypto
     libsimdjson-dev libsqlite3-dev liblz4-dev libssl-dev
+    # team mode: the PostgreSQL store (Qt's QPSQL driver) and the server the tests start privately
+    libqt6sql6-psql postgresql
     # tests: a real Secret Service on a private D-Bus, and displays for GUI tests and screenshots
     gnome-keyring dbus dbus-x11 libsecret-1-0 xvfb xauth
     # packages (tests/packaging): desktop entry and AppStream validators, DEB tools and manual pages, the

@@ -54,7 +54,7 @@ okta::PollerSettings pollerSettings(const sim::SimServer& sim)
 }
 
 // Every uuid the simulator holds is stored, and nothing else.
-bool storeMatches(const store::SqliteEventStore& db, sim::SimServer& sim, QString* why)
+bool storeMatches(const store::EventStore& db, sim::SimServer& sim, QString* why)
 {
     const QStringList expected = sim.log().uuids();
     if (db.eventCount() != expected.size()) {
