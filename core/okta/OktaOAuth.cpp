@@ -115,6 +115,13 @@ QByteArray formValue(const QString& value)
 
 } // namespace
 
+QStringList serviceAppScopes(bool enforce)
+{
+    QStringList scopes{u"okta.logs.read"_qs, u"okta.users.read"_qs};
+    if (enforce) scopes << u"okta.users.manage"_qs << u"okta.groups.manage"_qs;
+    return scopes;
+}
+
 QByteArray
 signJwtRs256(const QJsonObject& header, const QJsonObject& claims, const QByteArray& privateKeyPem, QString* error)
 {

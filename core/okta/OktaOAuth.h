@@ -41,6 +41,11 @@ struct OAuthServiceAppSettings
     qint64 refusalHoldMs = 5 * 60000;
 };
 
+// The Okta API scopes Vigil asks its service app for: monitor mode only reads, enforce mode also
+// changes users and groups. One list for the live session and the connection check, so that a
+// passing check proves what the session will need.
+QStringList serviceAppScopes(bool enforce);
+
 // Signs `header` and `claims` as a compact JWS with RS256 (RSASSA-PKCS1-v1_5, SHA-256). Returns an
 // empty array and sets `error` when the key is not an RSA private key or signing fails.
 QByteArray

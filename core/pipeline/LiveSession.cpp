@@ -51,11 +51,10 @@ bool LiveSession::start(QString* error)
         oauth.privateKeyPem = m_settings.oauthPrivateKeyPem;
         oauth.keyId = m_settings.oauthKeyId;
         // Only the scopes the mode needs: monitor reads, enforce also changes users and groups.
-        oauth.scopes = {u"okta.logs.read"_qs, u"okta.users.read"_qs};
         const bool enforce =
             m_settings.mode ? *m_settings.mode == response::Mode::Enforce
                             : m_settings.policy.json().value(u"response").toObject().value(u"mode") == u"enforce"_qs;
-        if (enforce) oauth.scopes << u"okta.users.manage"_qs << u"okta.groups.manage"_qs;
+        oauth.scopes = okta::serviceAppScopes(enforce);
         m_auth = std::make_unique<okta::OAuthServiceAppAuthenticator>(m_network, oauth);
     } else if (!m_settings.token.isEmpty()) {
         m_auth = std::make_unique<okta::SswsAuthenticator>(m_settings.token);

@@ -37,6 +37,7 @@ void ConnectionSettings::save(QSettings& s) const
     s.setValue(u"mode"_qs, mode);
     s.setValue(u"auto_suspend_delay_minutes"_qs, autoSuspendDelayMinutes);
     s.setValue(u"hook_listen"_qs, hookListen);
+    s.setValue(u"poll"_qs, poll);
     s.setValue(u"pagerduty_events_url"_qs, pagerDutyEventsUrl);
     s.setValue(u"pagerduty_rest_url"_qs, pagerDutyRestUrl);
     s.setValue(u"jira_url"_qs, jiraUrl);
@@ -59,6 +60,7 @@ ConnectionSettings ConnectionSettings::load(const QSettings& s)
     c.mode = get(u"mode"_qs, c.mode);
     c.autoSuspendDelayMinutes = s.value(u"connection/auto_suspend_delay_minutes"_qs, 15).toInt();
     c.hookListen = get(u"hook_listen"_qs, c.hookListen);
+    c.poll = s.value(u"connection/poll"_qs, true).toBool();
     c.pagerDutyEventsUrl = get(u"pagerduty_events_url"_qs, c.pagerDutyEventsUrl);
     c.pagerDutyRestUrl = get(u"pagerduty_rest_url"_qs, c.pagerDutyRestUrl);
     c.jiraUrl = get(u"jira_url"_qs, c.jiraUrl);
@@ -81,6 +83,11 @@ QStringList ConnectionSettings::problems() const
         out << QCoreApplication::translate("ConnectionSettings", "the authentication method must be token or oauth");
     if (authMethod == u"oauth" && oauthClientId.isEmpty())
         out << QCoreApplication::translate("ConnectionSettings", "an OAuth service app needs its client id");
+    if (!poll && hookListen.isEmpty()) {
+        out << QCoreApplication::translate("ConnectionSettings",
+                                           "events must come from somewhere: poll the System Log, receive Event "
+                                           "Hooks, or both");
+    }
     if (mode != u"monitor" && mode != u"enforce")
         out << QCoreApplication::translate("ConnectionSettings", "the mode must be monitor or enforce");
     if (autoSuspendDelayMinutes < 5 || autoSuspendDelayMinutes > 60)

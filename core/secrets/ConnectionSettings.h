@@ -23,6 +23,7 @@ struct ConnectionSettings
     QString mode = QStringLiteral("monitor"); // monitor | enforce
     int autoSuspendDelayMinutes = 15;
     QString hookListen; // "127.0.0.1:8787", empty: no Event Hook receiver
+    bool poll = true;   // poll the System Log; false only with Event Hooks (hookListen set)
     QString pagerDutyEventsUrl = QStringLiteral("https://events.pagerduty.com");
     QString pagerDutyRestUrl = QStringLiteral("https://api.pagerduty.com");
     QString jiraUrl;

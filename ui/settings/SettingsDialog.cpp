@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/settings/SettingsDialog.h"
 
-#include "core/okta/OktaHttp.h"
+#include "core/okta/OktaConnectionCheck.h"
+#include "core/secrets/SecretWriteBatch.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -12,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -32,6 +33,7 @@ SettingsDialog::SettingsDialog(QSettings& settings, secrets::SecretStore& secret
     , m_mode(new QComboBox(this))
     , m_delay(new QSpinBox(this))
     , m_hookListen(new QLineEdit(this))
+    , m_poll(new QCheckBox(tr("Poll the System Log"), this))
     , m_jiraUrl(new QLineEdit(this))
     , m_jiraEmail(new QLineEdit(this))
     , m_jiraProject(new QLineEdit(this))
@@ -73,6 +75,10 @@ SettingsDialog::SettingsDialog(QSettings& settings, secrets::SecretStore& secret
     m_hookListen->setObjectName(QStringLiteral("hookListen"));
     m_hookListen->setPlaceholderText(tr("off, or 127.0.0.1:8787"));
     m_hookListen->setText(c.hookListen);
+    m_poll->setObjectName(QStringLiteral("pollSystemLog"));
+    m_poll->setChecked(c.poll);
+    m_poll->setToolTip(tr("Event Hooks are not guaranteed delivery: keep polling on unless the hooks are "
+                          "your only way to Okta."));
     m_jiraUrl->setObjectName(QStringLiteral("jiraUrl"));
     m_jiraUrl->setText(c.jiraUrl);
     m_jiraEmail->setObjectName(QStringLiteral("jiraEmail"));
@@ -93,6 +99,7 @@ SettingsDialog::SettingsDialog(QSettings& settings, secrets::SecretStore& secret
     oktaForm->addRow(tr("Service app client id"), m_clientId);
     oktaForm->addRow(tr("Private key (PEM)"), secretField(u"okta"_qs, u"private-key"_qs, u"oktaPrivateKey"_qs));
     oktaForm->addRow(tr("Key id (kid)"), m_keyId);
+    oktaForm->addRow(tr("Events"), m_poll);
     oktaForm->addRow(tr("Event Hook listener"), m_hookListen);
     oktaForm->addRow(tr("Event Hook secret"), secretField(u"hook"_qs, u"secret"_qs, u"hookSecret"_qs));
     auto* automation = new QGroupBox(tr("Automation"), this);
@@ -199,6 +206,7 @@ secrets::ConnectionSettings SettingsDialog::fromForm() const
     c.mode = m_mode->currentData().toString();
     c.autoSuspendDelayMinutes = m_delay->value();
     c.hookListen = m_hookListen->text().trimmed();
+    c.poll = m_poll->isChecked();
     c.jiraUrl = m_jiraUrl->text().trimmed();
     c.jiraEmail = m_jiraEmail->text().trimmed();
     c.jiraProject = m_jiraProject->text().trimmed();
@@ -221,87 +229,72 @@ void SettingsDialog::save()
     }
     c.save(m_settings);
     m_settings.sync();
-    m_pendingWrites = 0;
-    m_writeError.clear();
-    QList<std::pair<secrets::SecretRef, QByteArray>> writes;
+    auto* batch = new secrets::SecretWriteBatch(m_secrets, this);
     for (const Secret& s : std::as_const(m_secretFields)) {
         if (!s.field->text().isEmpty())
-            writes.append(
-                {secrets::ConnectionSettings::ref(c.tenant(), s.connector, s.name), s.field->text().toUtf8()});
+            batch->add(secrets::ConnectionSettings::ref(c.tenant(), s.connector, s.name), s.field->text().toUtf8());
     }
-    if (writes.isEmpty()) {
-        emit saved();
-        return;
-    }
-    m_pendingWrites = int(writes.size());
-    auto* context = new QObject(this);
-    connect(&m_secrets, &secrets::SecretStore::writeFinished, context,
-            [this, context](const QString& key, secrets::SecretError error, const QString& message) {
-                if (error != secrets::SecretError::None)
-                    m_writeError = tr("the keychain refused %1: %2").arg(key, message);
-                if (--m_pendingWrites > 0) return;
-                context->deleteLater();
-                for (Secret& s : m_secretFields) {
-                    if (!s.field->text().isEmpty()) s.set = m_writeError.isEmpty();
-                    s.field->clear(); // the value leaves the dialog's memory as soon as it is stored
-                }
-                updateSecretLabels();
-                if (m_writeError.isEmpty())
-                    emit saved();
-                else
-                    emit failed(m_writeError);
-            });
-    for (const auto& [ref, value] : writes)
-        m_secrets.write(ref, value);
+    connect(batch, &secrets::SecretWriteBatch::finished, this, [this, batch](bool ok, const QString& error) {
+        batch->deleteLater();
+        for (Secret& s : m_secretFields) {
+            if (!s.field->text().isEmpty()) s.set = ok;
+            s.field->clear(); // the value leaves the dialog's memory as soon as it is stored
+        }
+        updateSecretLabels();
+        if (ok)
+            emit saved();
+        else
+            emit failed(error);
+    });
+    batch->start();
 }
 
 void SettingsDialog::testOktaConnection(QNetworkAccessManager& network)
 {
-    QString why;
-    const std::optional<QUrl> org = okta::validateOrgUrl(m_orgUrl->text().trimmed(), &why);
-    if (!org) {
-        emit connectionTested(false, why);
+    const secrets::ConnectionSettings c = fromForm();
+    okta::ConnectionCheckRequest request;
+    request.orgUrl = c.orgUrl;
+    request.authMethod = c.authMethod;
+    request.oauthClientId = c.oauthClientId;
+    request.oauthKeyId = c.oauthKeyId;
+    request.enforceScopes = c.mode == u"enforce";
+    const bool oauth = c.authMethod == u"oauth";
+    const QString secretName = oauth ? u"private-key"_qs : u"api-token"_qs;
+    auto* check = new okta::OktaConnectionCheck(network, this);
+    connect(check, &okta::OktaConnectionCheck::finished, this, [this, check](const okta::ConnectionCheckResult& r) {
+        check->deleteLater();
+        QStringList lines{r.summary};
+        if (r.ok) lines << okta::OktaConnectionCheck::scopesLine(r);
+        if (!r.detail.isEmpty()) lines << r.detail;
+        emit connectionTested(r.ok, lines.join(u'\n'));
+    });
+    const auto run = [check, request, oauth](const QByteArray& secret) {
+        okta::ConnectionCheckRequest withSecret = request;
+        (oauth ? withSecret.oauthPrivateKeyPem : withSecret.apiToken) = secret;
+        check->start(withSecret);
+    };
+    // A typed secret is tested before it is saved; otherwise the keychain's.
+    for (const Secret& s : std::as_const(m_secretFields)) {
+        if (s.connector == u"okta" && s.name == secretName && !s.field->text().isEmpty()) {
+            run(s.field->text().toUtf8());
+            return;
+        }
+    }
+    const secrets::SecretRef ref = secrets::ConnectionSettings::ref(c.tenant(), u"okta"_qs, secretName);
+    if (c.tenant().isEmpty()) {
+        run({});
         return;
     }
-    const auto probe = [this, &network, org](const QByteArray& token) {
-        if (token.isEmpty()) {
-            emit connectionTested(false, tr("No API token: type one, or save it first."));
-            return;
-        }
-        QNetworkRequest request(org->resolved(QUrl(u"/api/v1/users/me"_qs)));
-        request.setRawHeader("Authorization", "SSWS " + token);
-        request.setRawHeader("Accept", "application/json");
-        request.setHeader(QNetworkRequest::UserAgentHeader, okta::userAgent());
-        request.setTransferTimeout(15000);
-        QNetworkReply* reply = network.get(request);
-        connect(reply, &QNetworkReply::finished, this, [this, reply] {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (status == 200)
-                emit connectionTested(true, tr("Connected: Okta accepted the credential."));
-            else if (status == 0)
-                emit connectionTested(false, tr("Cannot reach Okta: %1").arg(reply->errorString()));
-            else
-                emit connectionTested(
-                    false,
-                    tr("Okta answered %1: %2").arg(status).arg(okta::describeOktaError(status, reply->readAll())));
-        });
-    };
-    for (const Secret& s : std::as_const(m_secretFields)) {
-        if (s.connector == u"okta" && s.name == u"api-token" && !s.field->text().isEmpty()) {
-            probe(s.field->text().toUtf8());
-            return;
-        }
-    }
-    const QString key = secrets::ConnectionSettings::ref(org->host(), u"okta"_qs, u"api-token"_qs).storageKey();
-    auto* context = new QObject(this);
+    auto* context = new QObject(check);
     connect(&m_secrets, &secrets::SecretStore::readFinished, context,
-            [probe, key, context](const QString& k, const QByteArray& value, secrets::SecretError, const QString&) {
-                if (k != key) return;
+            [run, key = ref.storageKey(), context, done = false](const QString& k, const QByteArray& value,
+                                                                 secrets::SecretError, const QString&) mutable {
+                if (k != key || done) return;
+                done = true;
                 context->deleteLater();
-                probe(value);
+                run(value);
             });
-    m_secrets.read(secrets::ConnectionSettings::ref(org->host(), u"okta"_qs, u"api-token"_qs));
+    m_secrets.read(ref);
 }
 
 } // namespace vigil::ui

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -35,7 +36,8 @@ public:
     // Validates, writes the settings and the typed secrets; emits saved() once the keychain answered
     // for each, or failed() with the reason.
     void save();
-    // Checks the Okta org and credential with GET /api/v1/users/me; answers with connectionTested().
+    // Checks the Okta org and credential (API token or service app; a typed secret, else the keychain's)
+    // with GET /api/v1/logs?limit=1 through okta::OktaConnectionCheck; answers with connectionTested().
     void testOktaConnection(QNetworkAccessManager& network);
 
     QString secretStatus(const QString& connector, const QString& name) const;
@@ -63,6 +65,7 @@ private:
     QComboBox* m_mode;
     QSpinBox* m_delay;
     QLineEdit* m_hookListen;
+    QCheckBox* m_poll;
     QLineEdit* m_jiraUrl;
     QLineEdit* m_jiraEmail;
     QLineEdit* m_jiraProject;
@@ -76,8 +79,6 @@ private:
         bool set = false;
     };
     QList<Secret> m_secretFields;
-    int m_pendingWrites = 0;
-    QString m_writeError;
 };
 
 } // namespace vigil::ui
