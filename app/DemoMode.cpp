@@ -3,6 +3,7 @@
 
 #include "core/sim/SimHookDelivery.h"
 
+#include <QDir>
 #include <QRandomGenerator>
 
 namespace vigil::app {
@@ -53,6 +54,9 @@ bool DemoMode::start(QString* error)
             return false;
         }
         dataDir = m_tempDir->path();
+    } else if (!QDir().mkpath(dataDir)) {
+        if (error) *error = tr("cannot create the data folder %1").arg(dataDir);
+        return false;
     }
 
     pipeline::LiveSessionSettings settings;

@@ -6,6 +6,7 @@
 #include "core/pipeline/CoreThread.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
+#include "ui/Icons.h"
 #include "ui/Language.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
@@ -54,6 +55,9 @@ int main(int argc, char** argv)
     setIdentity();
     vigil::ui::Language::install(lang);
     QApplication::setApplicationDisplayName(QStringLiteral("Vigil"));
+    // Matches the installed .desktop file, so Wayland compositors and docks group the window with it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vigil.Vigil"));
+    QApplication::setWindowIcon(vigil::ui::Icons::appIcon());
 
     QCommandLineParser parser;
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
@@ -130,10 +134,14 @@ int main(int argc, char** argv)
         vigil::pipeline::ConsoleFeed* feed = nullptr;
         QString demoError;
         vigil::risk::Policy policy = vigil::risk::Policy::defaults();
+        QString storePath;
+        QString orgUrl;
         core.runBlocking([&] {
             demoMode = std::make_unique<vigil::app::DemoMode>(options);
             if (!demoMode->start(&demoError)) return;
             policy = demoMode->session().pipeline().engine().policy();
+            storePath = demoMode->session().store().path();
+            orgUrl = demoMode->tenant().baseUrl().toString();
             feed = new vigil::pipeline::ConsoleFeed(demoMode->session());
             QObject::connect(demoMode.get(), &vigil::app::DemoMode::logLine, feed,
                              &vigil::pipeline::ConsoleFeed::addLogLine);
@@ -161,8 +169,12 @@ int main(int argc, char** argv)
         int rc = 0;
         {
             vigil::ui::MainWindow window(nullptr);
-            window.attachFeed(feed, QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)"),
-                              policy);
+            vigil::ui::ConsoleContext context;
+            context.title = QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)");
+            context.policy = policy;
+            context.storePath = storePath;
+            context.orgUrl = orgUrl;
+            window.attachFeed(feed, context);
             window.show();
             scheduleScreenshot(window);
             rc = app.exec();
@@ -196,8 +208,14 @@ int main(int argc, char** argv)
             });
             if (feed) {
                 vigil::ui::MainWindow window(nullptr);
-                window.attachFeed(feed, QCoreApplication::translate("main", "Vigil — %1").arg(connection.tenant()),
-                                  live->policy);
+                vigil::ui::ConsoleContext context;
+                context.title = QCoreApplication::translate("main", "Vigil — %1").arg(connection.tenant());
+                context.policy = live->policy;
+                context.storePath = QDir(dir).filePath(vigil::store::SqliteEventStore::defaultFileName());
+                context.orgUrl = live->orgUrl;
+                context.oktaAdminUrl = live->oktaAdminUrl;
+                context.policyFile = connection.policyFile;
+                window.attachFeed(feed, context);
                 window.show();
                 scheduleScreenshot(window);
                 return app.exec();

@@ -12,6 +12,7 @@
 static void initIconResource()
 {
     Q_INIT_RESOURCE(ui_icons);
+    Q_INIT_RESOURCE(app_icon);
 }
 
 namespace vigil::ui {
@@ -83,6 +84,12 @@ QIcon Icons::get(const QString& name, const QPalette& palette)
     }
     cache.insert(key, icon);
     return icon;
+}
+
+QIcon Icons::appIcon()
+{
+    ensureResource();
+    return QIcon(QStringLiteral(":/vigil/vigil.svg"));
 }
 
 QStringList Icons::names()

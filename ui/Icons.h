@@ -16,6 +16,8 @@ public:
     // `name` is the file name without ".svg", e.g. "suspend"; an unknown name gives a null icon.
     static QIcon get(const QString& name, const QPalette& palette);
     static QStringList names();
+    // Vigil's own icon (the shield with the eye), for windows and the tray.
+    static QIcon appIcon();
 };
 
 } // namespace vigil::ui

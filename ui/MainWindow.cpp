@@ -2,6 +2,8 @@
 #include "ui/MainWindow.h"
 
 #include "core/audit/AuditLog.h"
+#include "core/okta/OktaAdminUrl.h"
+#include "core/pipeline/StoreReader.h"
 #include "core/store/EventStore.h"
 #include "ui/Icons.h"
 #include "ui/Theme.h"
@@ -10,9 +12,11 @@
 #include "ui/console/AlertDetailPanel.h"
 #include "ui/console/AlertQueue.h"
 #include "ui/console/RiskBoard.h"
+#include "ui/events/EventStreamView.h"
 #include "ui/map/WorldMapWidget.h"
 #include "ui/queue/AlertQueueView.h"
 #include "ui/settings/SettingsDialog.h"
+#include "ui/user/UserView.h"
 
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -161,6 +165,12 @@ void MainWindow::buildConsole()
     views->setObjectName(QStringLiteral("bottomTabs"));
     views->addTab(m_map, tr("Map"));
     views->addTab(m_charts, tr("Charts"));
+    // Every stored event, newest first, with its raw JSON: where an analyst checks what Okta really sent.
+    if (m_reader) {
+        m_events = new EventStreamView(m_reader, this);
+        m_events->setObjectName(QStringLiteral("eventStream"));
+        views->addTab(m_events, Icons::get(QStringLiteral("events"), palette()), tr("Events"));
+    }
     auto* bottom = new QSplitter(Qt::Horizontal, this);
     bottom->setObjectName(QStringLiteral("boardSplitter"));
     bottom->addWidget(m_board);
@@ -210,8 +220,11 @@ void MainWindow::buildConsole()
     });
     // The panel's buttons go through the queue's own prompts: one set of confirmations and reasons.
     connect(m_detail, &AlertDetailPanel::actionRequested, m_queue, &AlertQueue::requestAction);
-    connect(m_board, &RiskBoard::userActivated, this,
-            [this](const QString& user) { m_queue->setFilterText(QStringLiteral("user:%1").arg(user)); });
+    // A user on the board: their alerts in the queue and everything about them in the user view.
+    connect(m_board, &RiskBoard::userActivated, this, [this](const QString& user) {
+        m_queue->setFilterText(QStringLiteral("user:%1").arg(user));
+        openUser(user);
+    });
     // Clicking the map filters the queue: a country, or the user (or the country) behind the sign-ins.
     connect(m_map, &WorldMapWidget::countryClicked, this,
             [this](const QString& iso, const QString& name) { m_queue->setFilterText(countryFilter(iso, name)); });
@@ -240,6 +253,22 @@ void MainWindow::buildConsole()
     m_tick = new QTimer(this);
     connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
     m_tick->start(1000);
+
+    // Everything about one user, in a dock that opens with `u`, a click on the board or the tray.
+    m_userView = new UserView(this);
+    m_userView->setObjectName(QStringLiteral("userView"));
+    m_userView->setStoreReader(m_reader);
+    m_userView->setThresholds(m_thresholds);
+    m_userView->setOktaAdminUrl(okta::adminConsoleUrl(QUrl(m_context.orgUrl), m_context.oktaAdminUrl));
+    m_userDock = new QDockWidget(tr("User"), this);
+    m_userDock->setObjectName(QStringLiteral("userDock"));
+    m_userDock->setWidget(m_userView);
+    m_userDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                            | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::RightDockWidgetArea, m_userDock);
+    m_userDock->hide();
+    connect(m_userView, &UserView::actionRequested, m_queue, &AlertQueue::requestAction);
+    connect(m_queue, &AlertQueue::userActivated, this, &MainWindow::openUser);
 
     // Last: every named splitter, header, tab and dock exists now.
     QSettings settings;
@@ -271,11 +300,29 @@ QString MainWindow::signInFilter(const QList<MapSignIn>& signIns)
 
 void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy)
 {
+    ConsoleContext context;
+    context.title = title;
+    context.policy = policy;
+    attachFeed(feed, context);
+}
+
+void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const ConsoleContext& context)
+{
     m_feed = feed;
-    m_policy = policy;
-    m_thresholds = SeverityThresholds::fromPolicy(policy);
+    m_context = context;
+    m_policy = context.policy;
+    m_thresholds = SeverityThresholds::fromPolicy(context.policy);
     m_store = nullptr; // the core thread owns the store from now on
-    setWindowTitle(title);
+    setWindowTitle(context.title);
+    if (!context.storePath.isEmpty()) {
+        m_reader = new pipeline::StoreReader(context.storePath, this);
+        QString error;
+        if (!m_reader->open(&error)) {
+            statusBar()->showMessage(tr("Stored history unavailable: %1").arg(error), 30000);
+            delete m_reader;
+            m_reader = nullptr;
+        }
+    }
     buildConsole();
     if (!feed) return; // tests drive the window with applySnapshot()
     // Queued: the feed lives on the core thread.
@@ -300,6 +347,8 @@ void MainWindow::applySnapshot(const std::shared_ptr<const pipeline::ConsoleSnap
     m_queue->setAlerts(s.alerts, s.usersWatched);
     m_board->setUsers(s.topUsers, s.usersWatched);
     m_charts->applySnapshot(s);
+    if (m_userView && !m_userView->login().isEmpty()) m_userView->applySnapshot(s);
+    if (m_events) m_events->storeGrew(s.storedEvents);
     if (!s.newSignIns.isEmpty()) {
         QList<MapSignIn> points;
         points.reserve(s.newSignIns.size());
@@ -391,6 +440,15 @@ void MainWindow::notifyNewAlerts(const pipeline::ConsoleSnapshot& s)
     }
 }
 
+void MainWindow::openUser(const QString& login)
+{
+    if (!m_userView || login.isEmpty()) return;
+    m_userView->openUser(login);
+    if (m_last) m_userView->applySnapshot(*m_last);
+    m_userDock->show();
+    m_userDock->raise();
+}
+
 void MainWindow::focusAlert(const QString& alertId)
 {
     showNormal();
@@ -462,6 +520,8 @@ void MainWindow::onAlertSelected(const QString& alertId)
         MapHighlight h;
         h.user = selected->user;
         if (m_map->highlighted().user != h.user) m_map->setHighlighted(h);
+        // An open user view follows the selection, so j/k walks through users as well as alerts.
+        if (m_userDock->isVisible() && m_userView->login() != selected->user) openUser(selected->user);
     } else if (!m_map->highlighted().isEmpty()) {
         m_map->clearHighlighted();
     }

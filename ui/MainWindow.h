@@ -15,7 +15,11 @@
 namespace vigil::store {
 class EventStore;
 }
+namespace vigil::pipeline {
+class StoreReader;
+}
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QSystemTrayIcon;
@@ -25,7 +29,20 @@ class QTimer;
 
 namespace vigil::ui {
 
+// What the console shows beside the feed: where the store is (for the views that read it) and the org.
+struct ConsoleContext
+{
+    QString title;
+    risk::Policy policy = risk::Policy::defaults();
+    QString storePath;    // the SQLite file the core writes; read through a StoreReader
+    QString orgUrl;       // https://acme.okta.com
+    QString oktaAdminUrl; // explicit admin console URL, else derived from orgUrl
+    QString policyFile;   // where a saved policy goes; empty: the built-in default is in use
+};
+
 class AlertDetailPanel;
+class EventStreamView;
+class UserView;
 class ChartsPanel;
 class AlertQueue;
 class RiskBoard;
@@ -50,6 +67,9 @@ public:
     // Shows a live run. `feed` may live on another thread; it must outlive the window's use of it. Without
     // a feed the console is built and waits for applySnapshot() (tests).
     void attachFeed(pipeline::ConsoleFeed* feed, const QString& title, const risk::Policy& policy);
+    void attachFeed(pipeline::ConsoleFeed* feed, const ConsoleContext& context);
+    // Shows everything about one user (the `u` key, the risk board, the user view dock).
+    void openUser(const QString& login);
     void appendActivity(const QString& line);
 
     // One snapshot from the core (public for tests).
@@ -66,6 +86,9 @@ public:
     RiskBoard* riskBoard() const { return m_board; }
     AlertDetailPanel* detail() const { return m_detail; }
     ChartsPanel* charts() const { return m_charts; }
+    UserView* userView() const { return m_userView; }
+    EventStreamView* eventStream() const { return m_events; }
+    pipeline::StoreReader* storeReader() const { return m_reader; }
     // The desktop notifications raised for new high and critical alerts ("title\ntext"), newest last.
     const QStringList& notificationsRaised() const { return m_notified; }
     // The tray icon's menu: the latest announced alerts with the queue's actions.
@@ -106,6 +129,11 @@ private:
     RiskBoard* m_board = nullptr;
     WorldMapWidget* m_map = nullptr;
     ChartsPanel* m_charts = nullptr;
+    ConsoleContext m_context;
+    pipeline::StoreReader* m_reader = nullptr; // null when there is no store to read
+    UserView* m_userView = nullptr;
+    EventStreamView* m_events = nullptr;
+    QDockWidget* m_userDock = nullptr;
     QPlainTextEdit* m_activity = nullptr;
     QLabel* m_healthLabel = nullptr;
     QLabel* m_modeLabel = nullptr;
