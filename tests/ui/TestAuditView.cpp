@@ -260,6 +260,13 @@ private slots:
         QTRY_COMPARE(view.currentSeq(), tampered);
         QVERIFY(view.table()->selectionModel()->isRowSelected(view.model()->rowOfSeq(tampered), {}));
         QVERIFY(view.findChild<QPlainTextEdit*>(u"recordJsonEdit"_qs)->toPlainText().contains(u"nothing to see"));
+        // Details that are not JSON any more are shown as stored, not as an empty object.
+        QSqlQuery garble(m_writer->database());
+        QVERIFY(garble.exec(QStringLiteral("UPDATE audit SET details = 'not json {' WHERE seq = %1").arg(tampered)));
+        view.model()->reload();
+        QTRY_VERIFY(view.model()->rowOfSeq(tampered) >= 0);
+        view.table()->selectRow(view.model()->rowOfSeq(tampered));
+        QVERIFY(view.findChild<QPlainTextEdit*>(u"recordJsonEdit"_qs)->toPlainText().contains(u"not json {"));
         auto* newest = view.findChild<QPushButton*>(u"newestButton"_qs);
         QVERIFY(newest->isVisible());
         QTest::mouseClick(newest, Qt::LeftButton);

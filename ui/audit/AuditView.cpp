@@ -310,9 +310,15 @@ void AuditView::showDetails()
     }
     const AuditEntry& e = m_model->entryAt(current.row());
     m_detailsTitle->setText(tr("Record %1 · %2").arg(number(e.seq), AuditText::kindLabel(e.kind)));
-    const QJsonObject record{{u"seq"_qs, e.seq},         {u"at"_qs, AuditText::utcTime(e.atMs)},
-                             {u"kind"_qs, e.kind},       {u"actor"_qs, e.actor},
-                             {u"subject"_qs, e.subject}, {u"details"_qs, QJsonDocument::fromJson(e.details).object()}};
+    // Details that no longer parse (an edit behind the log's back) are shown as the stored text.
+    const QJsonDocument details = QJsonDocument::fromJson(e.details);
+    const QJsonObject record{
+        {u"seq"_qs, e.seq},
+        {u"at"_qs, AuditText::utcTime(e.atMs)},
+        {u"kind"_qs, e.kind},
+        {u"actor"_qs, e.actor},
+        {u"subject"_qs, e.subject},
+        {u"details"_qs, details.isObject() ? QJsonValue(details.object()) : QJsonValue(QString::fromUtf8(e.details))}};
     m_json->setPlainText(QString::fromUtf8(QJsonDocument(record).toJson(QJsonDocument::Indented)));
     m_hash->setText(e.hash);
     m_hash->setCursorPosition(0);
