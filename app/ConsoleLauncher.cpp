@@ -41,6 +41,7 @@ std::optional<pipeline::LiveSessionSettings> ConsoleLauncher::liveSettings(
     pipeline::LiveSessionSettings s;
     s.dataDir = dataDir;
     s.orgUrl = connection.orgUrl;
+    s.poll = connection.poll;
     if (connection.authMethod == u"oauth") {
         s.oauthClientId = connection.oauthClientId;
         s.oauthKeyId = connection.oauthKeyId;

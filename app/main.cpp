@@ -4,12 +4,14 @@
 #include "app/DemoMode.h"
 #include "core/pipeline/ConsoleFeed.h"
 #include "core/pipeline/CoreThread.h"
+#include "core/secrets/SecretStore.h"
 #include "core/store/DataLocation.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/Icons.h"
 #include "ui/Language.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
+#include "ui/firstrun/FirstRunWizard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -116,7 +118,22 @@ int main(int argc, char** argv)
         });
     };
 
-    if (parser.isSet(demo)) {
+    // The first start (no saved org, welcome not dismissed) asks: the demo tenant or a real org. Scripts
+    // that take screenshots never get a modal dialog.
+    bool runDemo = parser.isSet(demo);
+    if (!runDemo && !parser.isSet(screenshot)) {
+        QSettings firstRun;
+        if (vigil::ui::FirstRunWizard::shouldShow(firstRun)) {
+            vigil::secrets::SecretStore secrets;
+            vigil::ui::FirstRunWizard wizard(firstRun, secrets);
+            wizard.exec();
+            // Connect: the settings are saved and the path below connects with them. Cancelled: the
+            // empty console, and the welcome again at the next start.
+            if (wizard.choice() == vigil::ui::FirstRunWizard::Choice::Demo) runDemo = true;
+        }
+    }
+
+    if (runDemo) {
         vigil::app::DemoMode::Options options;
         options.dataDir = parser.value(dataDir);
         bool ok = false;

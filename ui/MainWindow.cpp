@@ -8,12 +8,15 @@
 #include "ui/Icons.h"
 #include "ui/Theme.h"
 #include "ui/WindowLayout.h"
+#include "ui/audit/AuditView.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/console/AlertDetailPanel.h"
 #include "ui/console/AlertQueue.h"
 #include "ui/console/RiskBoard.h"
 #include "ui/events/EventStreamView.h"
+#include "ui/firstrun/MonitorModeBanner.h"
 #include "ui/map/WorldMapWidget.h"
+#include "ui/policy/PolicyPreviewDialog.h"
 #include "ui/queue/AlertQueueView.h"
 #include "ui/settings/SettingsDialog.h"
 #include "ui/user/UserView.h"
@@ -21,7 +24,9 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
@@ -37,6 +42,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -89,6 +95,10 @@ void MainWindow::buildMenus()
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setIcon(Icons::get(QStringLiteral("settings"), palette()));
     settings->setShortcut(QKeySequence::Preferences);
+    m_policyAction = file->addAction(Icons::get(QStringLiteral("policy"), palette()), tr("&Policy and Blast Radius…"),
+                                     this, &MainWindow::openPolicyPreview);
+    m_policyAction->setObjectName(QStringLiteral("policyPreviewAction"));
+    m_policyAction->setEnabled(false); // needs the stored history: enabled once a store is attached
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -111,6 +121,39 @@ void MainWindow::buildMenus()
     view->addSeparator();
     QAction* reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
     reset->setObjectName(QStringLiteral("resetLayoutAction"));
+}
+
+void MainWindow::openPolicyPreview()
+{
+    if (m_context.storePath.isEmpty()) return;
+    // Its own connection: replaying a week of history must not hold up the event stream and the user
+    // view, whose queries share the console's reader and run one after another.
+    auto* reader = new pipeline::StoreReader(m_context.storePath);
+    QString error;
+    if (!reader->open(&error)) {
+        delete reader;
+        statusBar()->showMessage(tr("Stored history unavailable: %1").arg(error), 15000);
+        return;
+    }
+    const QString path = m_context.policyFile.isEmpty()
+                             ? QFileInfo(m_context.storePath).dir().filePath(QStringLiteral("policy.json"))
+                             : m_context.policyFile;
+    PolicyPreviewDialog dialog(reader, m_policy, path, this);
+    reader->setParent(&dialog);
+    connect(&dialog, &PolicyPreviewDialog::policySaved, this, [this, path](const risk::Policy& policy) {
+        m_policy = policy;
+        m_context.policy = policy;
+        m_thresholds = SeverityThresholds::fromPolicy(policy);
+        m_detail->setThresholds(m_thresholds);
+        m_board->setThresholds(m_thresholds);
+        m_map->setSeverityThresholds(m_thresholds);
+        m_userView->setThresholds(m_thresholds);
+        // The running session keeps the policy it started with; the file is what the next start reads.
+        appendActivity(tr("policy saved to %1; it takes effect when Vigil next connects").arg(path));
+        statusBar()->showMessage(
+            tr("Policy saved to %1. Vigil applies it at the next start (Settings → Policy file).").arg(path), 20000);
+    });
+    dialog.exec();
 }
 
 void MainWindow::resetLayout()
@@ -170,6 +213,10 @@ void MainWindow::buildConsole()
         m_events = new EventStreamView(m_reader, this);
         m_events->setObjectName(QStringLiteral("eventStream"));
         views->addTab(m_events, Icons::get(QStringLiteral("events"), palette()), tr("Events"));
+        // What Vigil and the analysts did, hash-chained, with a button that proves nothing was changed.
+        m_audit = new AuditView(m_reader, this);
+        m_audit->setObjectName(QStringLiteral("auditView"));
+        views->addTab(m_audit, Icons::get(QStringLiteral("audit"), palette()), tr("Audit"));
     }
     auto* bottom = new QSplitter(Qt::Horizontal, this);
     bottom->setObjectName(QStringLiteral("boardSplitter"));
@@ -187,7 +234,16 @@ void MainWindow::buildConsole()
     top->setSizes({1000, 400});
     bottom->setSizes({430, 970});
     main->setSizes({430, 330});
-    setCentralWidget(main);
+    // Monitor mode gets a banner above everything that says how to enable enforce mode.
+    m_monitorBanner = new MonitorModeBanner(this);
+    auto* centre = new QWidget(this);
+    auto* column = new QVBoxLayout(centre);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_monitorBanner);
+    column->addWidget(main, 1);
+    setCentralWidget(centre);
+    connect(m_monitorBanner, &MonitorModeBanner::settingsRequested, this, &MainWindow::openSettings);
 
     m_activity = new QPlainTextEdit(this);
     m_activity->setObjectName(QStringLiteral("activityLog"));
@@ -210,6 +266,10 @@ void MainWindow::buildConsole()
     m_breakerLabel->setObjectName(QStringLiteral("breakerLabel"));
     statusBar()->clearMessage();
     statusBar()->addWidget(m_healthLabel, 1);
+    m_teamLabel = new QLabel(this);
+    m_teamLabel->setObjectName(QStringLiteral("teamLabel"));
+    m_teamLabel->hide();
+    statusBar()->addPermanentWidget(m_teamLabel);
     statusBar()->addPermanentWidget(m_modeLabel);
     statusBar()->addPermanentWidget(m_breakerLabel);
 
@@ -315,6 +375,7 @@ void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const ConsoleContext& c
     m_store = nullptr; // the core thread owns the store from now on
     setWindowTitle(context.title);
     if (!context.storePath.isEmpty()) {
+        m_policyAction->setEnabled(true);
         m_reader = new pipeline::StoreReader(context.storePath, this);
         QString error;
         if (!m_reader->open(&error)) {
@@ -408,10 +469,24 @@ void MainWindow::updateStatusBar(const pipeline::ConsoleSnapshot& s)
     m_healthLabel->setText(parts.join(QStringLiteral("   ")));
     m_healthLabel->setToolTip(h.value(u"last_error").toString());
     m_storeLabel->hide();
+    m_monitorBanner->setMode(s.mode);
     m_modeLabel->setText(tr("Mode: %1").arg(s.mode == u"enforce" ? tr("ENFORCE") : tr("monitor")));
     m_modeLabel->setToolTip(s.mode == u"enforce" ? tr("Vigil acts on Okta: step-up and suspension")
                                                  : tr("Vigil decides and records; it changes nothing in Okta"));
     m_breakerLabel->setText(s.breakerOpen ? tr("Breaker: OPEN (step-up only)") : tr("Breaker: closed"));
+    // Team mode: who runs the automation and who else is watching the shared queue.
+    m_teamLabel->setVisible(s.teamMode);
+    if (s.teamMode) {
+        if (!s.teamConnected) {
+            m_teamLabel->setText(tr("Team: database unreachable"));
+        } else if (s.teamLeading) {
+            m_teamLabel->setText(tr("Team: this console leads · %n connected", nullptr, int(s.teamMembers.size())));
+        } else {
+            m_teamLabel->setText(tr("Team: %1 leads · %n connected", nullptr, int(s.teamMembers.size()))
+                                     .arg(s.teamLeader.isEmpty() ? tr("nobody") : s.teamLeader));
+        }
+        m_teamLabel->setToolTip(tr("Consoles on the shared database:\n%1").arg(s.teamMembers.join(u'\n')));
+    }
 }
 
 void MainWindow::notifyNewAlerts(const pipeline::ConsoleSnapshot& s)

@@ -19,6 +19,7 @@ namespace vigil::pipeline {
 class StoreReader;
 }
 
+class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -41,7 +42,9 @@ struct ConsoleContext
 };
 
 class AlertDetailPanel;
+class AuditView;
 class EventStreamView;
+class MonitorModeBanner;
 class UserView;
 class ChartsPanel;
 class AlertQueue;
@@ -105,6 +108,7 @@ private:
     void buildMenus();
     void openSettings();
     void resetLayout();
+    void openPolicyPreview();
     void onAlertSelected(const QString& alertId);
     void onCommandFinished(const vigil::response::AnalystCommand& command,
                            const vigil::response::CommandResult& result);
@@ -133,11 +137,15 @@ private:
     pipeline::StoreReader* m_reader = nullptr; // null when there is no store to read
     UserView* m_userView = nullptr;
     EventStreamView* m_events = nullptr;
+    AuditView* m_audit = nullptr;
+    QAction* m_policyAction = nullptr;
+    MonitorModeBanner* m_monitorBanner = nullptr;
     QDockWidget* m_userDock = nullptr;
     QPlainTextEdit* m_activity = nullptr;
     QLabel* m_healthLabel = nullptr;
     QLabel* m_modeLabel = nullptr;
     QLabel* m_breakerLabel = nullptr;
+    QLabel* m_teamLabel = nullptr;
     QTimer* m_tick = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
     QMenu* m_trayMenu = nullptr;

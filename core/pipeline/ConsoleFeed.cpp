@@ -210,6 +210,13 @@ void ConsoleFeed::publish()
         snap->mode = response::modeName(responses->mode());
         snap->breakerOpen = responses->breakerOpen();
     }
+    const team::TeamStatus team = m_session.teamStatus();
+    snap->teamMode = team.teamMode;
+    snap->teamConnected = team.connected;
+    snap->teamLeading = team.leading;
+    snap->teamLeader = team.leader;
+    for (const team::TeamMember& m : team.members)
+        snap->teamMembers.append(m.who);
     QSet<QString> shownResponses;
     for (const risk::Alert& a : engine.alerts()) {
         ConsoleAlert c;
@@ -223,6 +230,8 @@ void ConsoleFeed::publish()
         c.lastSeenMs = a.lastSeenMs;
         c.sourceIps = a.sourceIps;
         c.events = a.events;
+        if (a.eventIds.size() <= ConsoleAlert::kMaxEventUuids)
+            c.eventUuids = QStringList(a.eventIds.begin(), a.eventIds.end());
         c.country = s.lastCountry.value(a.user);
         c.riskTrend = s.trends.value(a.user);
         c.state = u"detected"_qs;

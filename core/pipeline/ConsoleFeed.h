@@ -39,6 +39,10 @@ struct ConsoleAlert
     QString acknowledgedBy;
     QJsonObject profile;
     int events = 0;
+    // The uuids of the events behind the alert, for the user view's "fed alert" column; left empty for
+    // alerts of more than kMaxEventUuids events (the view then matches by source IP and time).
+    QStringList eventUuids;
+    static constexpr int kMaxEventUuids = 200;
 };
 
 struct ConsoleUser
@@ -90,6 +94,13 @@ struct ConsoleSnapshot
     qint64 storeBytes = 0;
     int signInsLastMinute = 0;
     int failuresLastMinute = 0;
+    // Team mode (a shared PostgreSQL store): whether this console leads the automation, who does, and
+    // who else is connected. teamMode is false with the embedded store.
+    bool teamMode = false;
+    bool teamConnected = false;
+    bool teamLeading = false;
+    QString teamLeader;
+    QStringList teamMembers; // "alice@ws-12", this console included
 };
 
 // Runs on the core thread beside a LiveSession: watches the pipeline and the automation, coalesces

@@ -161,6 +161,7 @@ UserAlertLink UserAlertLink::from(const ConsoleAlert& alert)
     link.sourceIps = alert.sourceIps;
     link.openedMs = alert.openedMs;
     link.lastSeenMs = alert.lastSeenMs;
+    link.eventUuids = alert.eventUuids;
     return link;
 }
 

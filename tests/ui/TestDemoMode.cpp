@@ -7,7 +7,10 @@
 #include "ui/MainWindow.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/console/RiskBoard.h"
+#include "ui/events/EventStreamModel.h"
+#include "ui/events/EventStreamView.h"
 #include "ui/map/WorldMapWidget.h"
+#include "ui/user/UserView.h"
 
 #include <QAbstractItemModel>
 #include <QImage>
@@ -18,6 +21,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace vigil;
@@ -72,7 +76,13 @@ private slots:
         QVERIFY(feed->thread() != QThread::currentThread());
         {
             ui::MainWindow window(nullptr);
-            window.attachFeed(feed, u"Vigil demo"_qs, risk::Policy::defaults());
+            ui::ConsoleContext context;
+            context.title = u"Vigil demo"_qs;
+            core.runBlocking([&] {
+                context.storePath = demo->session().store().path();
+                context.orgUrl = demo->tenant().baseUrl().toString();
+            });
+            window.attachFeed(feed, context);
             window.show();
 
             auto* table = window.findChild<QTableView*>(u"alertTable"_qs);
@@ -83,7 +93,7 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() >= 2, 45000);
             QTRY_VERIFY_WITH_TIMEOUT(activity->toPlainText().contains(u"alert opened"), 5000);
             QVERIFY(activity->toPlainText().contains(u"under attack"));
-            QVERIFY(activity->toPlainText().contains(u"Event Hook verification"));
+            QTRY_VERIFY_WITH_TIMEOUT(activity->toPlainText().contains(u"Event Hook verification"), 10000);
             QTRY_VERIFY_WITH_TIMEOUT(health->text().contains(u"live"), 10000);
             // The map and the board fill from the same snapshots.
             QTRY_VERIFY_WITH_TIMEOUT(window.map()->signInCount() > 20, 10000);
@@ -95,6 +105,33 @@ private slots:
             const QStringList notices = window.notificationsRaised();
             QCOMPARE(QSet<QString>(notices.begin(), notices.end()).size(), notices.size());
             QVERIFY(notices.first().contains(u"High") || notices.first().contains(u"Critical"));
+
+            // The views over the store: the event stream lists what was stored, the audit tab exists, and the
+            // user view opens on an alerted user with their stored timeline and the alert's response.
+            QVERIFY(window.eventStream() && window.findChild<QWidget*>(u"auditView"_qs));
+            auto* tabs = window.findChild<QTabWidget*>(u"bottomTabs"_qs);
+            QVERIFY(tabs);
+            tabs->setCurrentWidget(window.eventStream()); // the stream loads when it is first shown
+            QTRY_VERIFY_WITH_TIMEOUT(window.eventStream()->model()->rowCount() > 100, 15000);
+            QString someUser;
+            core.runBlocking([&] {
+                const auto responses = demo->session().responses()->responses();
+                if (!responses.isEmpty()) someUser = responses.first().user;
+            });
+            QVERIFY(!someUser.isEmpty());
+            window.openUser(someUser);
+            QVERIFY(window.userView()->isVisible());
+            QTRY_VERIFY_WITH_TIMEOUT(!window.userView()->isLoading() && !window.userView()->profile().events.isEmpty(),
+                                     15000);
+            QCOMPARE(window.userView()->profile().login, someUser);
+            QVERIFY(!window.userView()->profile().responses.isEmpty());
+            // The events behind the user's alert are marked as having fed it.
+            const auto& events = window.userView()->profile().events;
+            QTRY_VERIFY_WITH_TIMEOUT(std::any_of(window.userView()->profile().events.begin(),
+                                                 window.userView()->profile().events.end(),
+                                                 [](const pipeline::UserEvent& e) { return !e.alertIds.isEmpty(); }),
+                                     10000);
+            Q_UNUSED(events)
 
             // A command from the window reaches the engine on the core thread and comes back answered.
             QSignalSpy answered(&window, &ui::MainWindow::commandAnswered);
