@@ -1524,6 +1524,10 @@ Optionen:
         <source>demo: the simulated org is under attack: %1 against %2 from %3</source>
         <translation>Demo: die simulierte Org wird angegriffen: %1 gegen %2 von %3</translation>
     </message>
+    <message>
+        <source>cannot create the data folder %1</source>
+        <translation>der Datenordner %1 kann nicht angelegt werden</translation>
+    </message>
 </context>
 <context>
     <name>DialogPrompter</name>
@@ -1937,20 +1941,6 @@ Optionen:
         <source>Counting…</source>
         <translation>Wird gezählt…</translation>
     </message>
-    <message numerus="yes">
-        <source>%Ln event(s)</source>
-        <translation>
-            <numerusform>%Ln Ereignis</numerusform>
-            <numerusform>%Ln Ereignisse</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln matching event(s)</source>
-        <translation>
-            <numerusform>%Ln passendes Ereignis</numerusform>
-            <numerusform>%Ln passende Ereignisse</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
@@ -1958,6 +1948,22 @@ Optionen:
     <message>
         <source>This event is no longer in the store.</source>
         <translation>Dieses Ereignis ist nicht mehr im Speicher.</translation>
+    </message>
+    <message>
+        <source>1 event</source>
+        <translation>1 Ereignis</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 Ereignisse</translation>
+    </message>
+    <message>
+        <source>1 matching event</source>
+        <translation>1 passendes Ereignis</translation>
+    </message>
+    <message>
+        <source>%1 matching events</source>
+        <translation>%1 passende Ereignisse</translation>
     </message>
 </context>
 <context>
@@ -2202,6 +2208,10 @@ Vergleichen: severity&gt;=high, risk&gt;=60. Ausschließen: -user:bob oder count
         <source>the automation core is not running</source>
         <translation>der Automatisierungskern läuft nicht</translation>
     </message>
+    <message>
+        <source>already %1</source>
+        <translation>bereits im Status %1</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2381,6 +2391,62 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     <message>
         <source>Quit Vigil</source>
         <translation>Vigil beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Policy and Blast Radius…</source>
+        <translation>&amp;Richtlinie und Auswirkungen…</translation>
+    </message>
+    <message>
+        <source>Stored history unavailable: %1</source>
+        <translation>Gespeicherter Verlauf nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>policy saved to %1; it takes effect when Vigil next connects</source>
+        <translation>Richtlinie nach %1 gespeichert; sie gilt ab der nächsten Verbindung von Vigil</translation>
+    </message>
+    <message>
+        <source>Policy saved to %1. Vigil applies it at the next start (Settings → Policy file).</source>
+        <translation>Richtlinie nach %1 gespeichert. Vigil wendet sie beim nächsten Start an (Einstellungen → Richtliniendatei).</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Team: database unreachable</source>
+        <translation>Team: Datenbank nicht erreichbar</translation>
+    </message>
+    <message numerus="yes">
+        <source>Team: this console leads · %n connected</source>
+        <translation>
+            <numerusform>Team: diese Konsole führt · %n verbunden</numerusform>
+            <numerusform>Team: diese Konsole führt · %n verbunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Team: %1 leads · %n connected</source>
+        <translation>
+            <numerusform>Team: %1 führt · %n verbunden</numerusform>
+            <numerusform>Team: %1 führt · %n verbunden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>niemand</translation>
+    </message>
+    <message>
+        <source>Consoles on the shared database:
+%1</source>
+        <translation>Konsolen an der gemeinsamen Datenbank:
+%1</translation>
     </message>
 </context>
 <context>
@@ -2571,10 +2637,6 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
         <translation>Das API-Token ist gültig und liest das System Log. API-Tokens haben keine Scopes: sie handeln mit der Admin-Rolle der Person, die sie erstellt hat. Erstellen Sie das Token für Vigil im Überwachungsmodus daher als Read-only Administrator.</translation>
     </message>
     <message>
-        <source>The System Log returned no event for the last days; Vigil will read new ones as they arrive.</source>
-        <translation>Das System Log lieferte für die letzten Tage kein Ereignis; Vigil liest neue, sobald sie eintreffen.</translation>
-    </message>
-    <message>
         <source>The System Log returned an event, so Vigil will see sign-ins.</source>
         <translation>Das System Log lieferte ein Ereignis, Vigil wird also Anmeldungen sehen.</translation>
     </message>
@@ -2661,6 +2723,10 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
         <source>Scopes granted: %1.</source>
         <translation>Gewährte Scopes: %1.</translation>
     </message>
+    <message>
+        <source>The System Log has no event from the last 7 days (Okta&apos;s default window); Vigil will read new ones as they arrive.</source>
+        <translation>Das System Log enthält kein Ereignis aus den letzten 7 Tagen (Oktas Standardzeitraum); Vigil liest neue, sobald sie eintreffen.</translation>
+    </message>
 </context>
 <context>
     <name>OrgPage</name>
@@ -2693,10 +2759,6 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
         <translation>optional, wenn die App mehrere Schlüssel hat</translation>
     </message>
     <message>
-        <source>-----BEGIN PRIVATE KEY-----</source>
-        <translation>-----BEGIN PRIVATE KEY-----</translation>
-    </message>
-    <message>
         <source>Org &amp;URL:</source>
         <translation>Org-&amp;URL:</translation>
     </message>
@@ -2721,20 +2783,12 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
         <translation>&amp;Client-ID:</translation>
     </message>
     <message>
-        <source>&amp;Private key (PEM):</source>
-        <translation>&amp;Privater Schlüssel (PEM):</translation>
-    </message>
-    <message>
         <source>&amp;Key ID (kid):</source>
         <translation>&amp;Key-ID (kid):</translation>
     </message>
     <message>
         <source>Admin Console → Applications → Create App Integration → API Services. Use public key / private key client authentication, grant okta.logs.read and okta.users.read on the Okta API Scopes tab, and assign the app the Read-only Administrator role.</source>
         <translation>Admin Console → Applications → Create App Integration → API Services. Verwenden Sie die Client-Authentifizierung per Public Key / Private Key, gewähren Sie okta.logs.read und okta.users.read auf der Registerkarte Okta API Scopes und weisen Sie der App die Rolle Read-only Administrator zu.</translation>
-    </message>
-    <message>
-        <source>The private key must be in PEM form, starting with -----BEGIN PRIVATE KEY-----.</source>
-        <translation>Der private Schlüssel muss im PEM-Format vorliegen und mit -----BEGIN PRIVATE KEY----- beginnen.</translation>
     </message>
     <message>
         <source>The service app&apos;s private key</source>
@@ -2747,6 +2801,38 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     <message>
         <source>Cannot read %1.</source>
         <translation>%1 kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>No key loaded</source>
+        <translation>Kein Schlüssel geladen</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>&amp;Einfügen</translation>
+    </message>
+    <message>
+        <source>Use the private key (PEM) on the clipboard</source>
+        <translation>Privaten Schlüssel (PEM) aus der Zwischenablage verwenden</translation>
+    </message>
+    <message>
+        <source>Private key (PEM):</source>
+        <translation>Privater Schlüssel (PEM):</translation>
+    </message>
+    <message>
+        <source>That is not a private key in PEM form (-----BEGIN PRIVATE KEY-----).</source>
+        <translation>Das ist kein privater Schlüssel im PEM-Format (-----BEGIN PRIVATE KEY-----).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Private key loaded (%n bytes)</source>
+        <extracomment>The key itself is never shown; only that one is loaded and its size.</extracomment>
+        <translation>
+            <numerusform>Privater Schlüssel geladen (%n Byte)</numerusform>
+            <numerusform>Privater Schlüssel geladen (%n Bytes)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Private key stored in the keychain</source>
+        <translation>Privater Schlüssel im Schlüsselbund gespeichert</translation>
     </message>
 </context>
 <context>
@@ -2987,6 +3073,58 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     <message>
         <source>Points per detection</source>
         <translation>Punkte pro Erkennung</translation>
+    </message>
+    <message>
+        <source>Brute force</source>
+        <translation>Brute Force</translation>
+    </message>
+    <message>
+        <source>Password spray</source>
+        <translation>Password Spraying</translation>
+    </message>
+    <message>
+        <source>MFA fatigue</source>
+        <translation>MFA-Fatigue</translation>
+    </message>
+    <message>
+        <source>MFA failure</source>
+        <translation>MFA-Fehlschlag</translation>
+    </message>
+    <message>
+        <source>Risky country</source>
+        <translation>Risikoland</translation>
+    </message>
+    <message>
+        <source>Anonymizer</source>
+        <translation>Anonymisierungsdienst</translation>
+    </message>
+    <message>
+        <source>Off hours</source>
+        <translation>Randzeit</translation>
+    </message>
+    <message>
+        <source>New device</source>
+        <translation>Neues Gerät</translation>
+    </message>
+    <message>
+        <source>Impossible travel</source>
+        <translation>Unmöglicher Ortswechsel</translation>
+    </message>
+    <message>
+        <source>ThreatInsight</source>
+        <translation>ThreatInsight</translation>
+    </message>
+    <message>
+        <source>Session hijack</source>
+        <translation>Session-Hijacking</translation>
+    </message>
+    <message>
+        <source>Factor reset</source>
+        <translation>Faktor-Reset</translation>
+    </message>
+    <message>
+        <source>Privilege grant</source>
+        <translation>Rechtevergabe</translation>
     </message>
 </context>
 <context>
@@ -5152,12 +5290,12 @@ Neu: %2</translation>
         <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
-        <source>A simulated Okta org on this computer: 200 people, a day of history and a scripted attack every few seconds. No credentials; nothing leaves this machine.</source>
-        <translation>Eine simulierte Okta-Org auf diesem Computer: 200 Personen, ein Tag Verlauf und alle paar Sekunden ein gescripteter Angriff. Keine Zugangsdaten; nichts verlässt diesen Rechner.</translation>
-    </message>
-    <message>
         <source>Read your org&apos;s System Log with an API token or an OAuth service app. Vigil starts in monitor mode: it changes nothing in Okta until you turn on enforce.</source>
         <translation>Lesen Sie das System Log Ihrer Org mit einem API-Token oder einer OAuth-Service-App. Vigil startet im Überwachungsmodus: Es ändert nichts in Okta, bis Sie den Durchsetzungsmodus einschalten.</translation>
+    </message>
+    <message>
+        <source>A simulated Okta org on this computer: 200 people, a day of history and scripted attacks to triage. No credentials; nothing leaves this machine.</source>
+        <translation>Eine simulierte Okta-Org auf diesem Computer: 200 Personen, ein Tag Verlauf und gescriptete Angriffe zur Triage. Keine Zugangsdaten; nichts verlässt diesen Rechner.</translation>
     </message>
 </context>
 <context>
