@@ -2404,6 +2404,50 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <source>Events</source>
         <translation>Événements</translation>
     </message>
+    <message>
+        <source>&amp;Policy and Blast Radius…</source>
+        <translation>P&amp;olitique et rayon d&apos;impact…</translation>
+    </message>
+    <message>
+        <source>policy saved to %1; it takes effect when Vigil next connects</source>
+        <translation>politique enregistrée dans %1&#xa0;; elle prendra effet à la prochaine connexion de Vigil</translation>
+    </message>
+    <message>
+        <source>Policy saved to %1. Vigil applies it at the next start (Settings → Policy file).</source>
+        <translation>Politique enregistrée dans %1. Vigil l&apos;appliquera au prochain démarrage (Paramètres → Fichier de politique).</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <source>Team: database unreachable</source>
+        <translation>Équipe&#xa0;: base de données injoignable</translation>
+    </message>
+    <message numerus="yes">
+        <source>Team: this console leads · %n connected</source>
+        <translation>
+            <numerusform>Équipe&#xa0;: cette console pilote · %n connectée</numerusform>
+            <numerusform>Équipe&#xa0;: cette console pilote · %n connectées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Team: %1 leads · %n connected</source>
+        <translation>
+            <numerusform>Équipe&#xa0;: %1 pilote · %n connectée</numerusform>
+            <numerusform>Équipe&#xa0;: %1 pilote · %n connectées</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>personne</translation>
+    </message>
+    <message>
+        <source>Consoles on the shared database:
+%1</source>
+        <translation>Consoles sur la base de données partagée&#xa0;:
+%1</translation>
+    </message>
 </context>
 <context>
     <name>MonitorModeBanner</name>
