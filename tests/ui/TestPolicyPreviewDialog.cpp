@@ -249,6 +249,26 @@ private slots:
         QVERIFY(problems->text().contains(u"response.page_at: must be a number"));
     }
 
+    // Protected accounts, groups and the admin switch are part of the form and of the saved policy.
+    void protectedAccountsAreEdited()
+    {
+        PolicyPreviewDialog dialog(m_reader.get(), risk::Policy::defaults(), m_dir.filePath(u"policy.json"_qs));
+        dialog.show();
+        auto* accounts = qobject_cast<QLineEdit*>(dialog.form()->field(u"protected_accounts"_qs));
+        auto* groups = qobject_cast<QLineEdit*>(dialog.form()->field(u"response.protected_groups"_qs));
+        auto* admins = qobject_cast<QCheckBox*>(dialog.form()->field(u"response.protect_okta_admins"_qs));
+        QVERIFY(accounts && groups && admins);
+        QVERIFY(admins->isChecked()); // the default protects Okta administrators
+        QTest::keyClicks(accounts, u"breakglass@acme.com, svc-backup@acme.com"_qs);
+        QTest::keyClicks(groups, u"00g1vip"_qs);
+        admins->setChecked(false);
+        QVERIFY(dialog.proposedPolicy());
+        QCOMPARE(dialog.proposedPolicy()->strings(u"protected_accounts"_qs),
+                 (QStringList{u"breakglass@acme.com"_qs, u"svc-backup@acme.com"_qs}));
+        QCOMPARE(dialog.proposedPolicy()->strings(u"response.protected_groups"_qs), QStringList{u"00g1vip"_qs});
+        QVERIFY(!dialog.proposedPolicy()->flag(u"response.protect_okta_admins"_qs));
+    }
+
     void cancelStopsThePreview()
     {
         PolicyPreviewDialog dialog(m_reader.get(), risk::Policy::defaults(), m_dir.filePath(u"policy.json"_qs));

@@ -115,6 +115,22 @@ PolicyForm::PolicyForm(QWidget* parent)
         tr("detections.anonymizer.asns: networks of VPN and proxy services"));
     m_listIsNumbers.insert(u"detections.anonymizer.asns"_qs, {});
 
+    // Who the automation never suspends on its own: break-glass admins, service accounts, VIPs. They are
+    // still stepped up and paged.
+    auto* protectedBox = new QGroupBox(tr("Protected accounts"), this);
+    auto* protectedForm = new QFormLayout(protectedBox);
+    row(protectedForm, tr("Accounts"),
+        addList(u"protected_accounts"_qs, tr("logins, e.g. breakglass@acme.com, svc-backup@acme.com")),
+        tr("protected_accounts: Okta logins the automation never suspends (break-glass admins, service accounts)"));
+    row(protectedForm, tr("Groups"), addList(u"response.protected_groups"_qs, tr("Okta group ids, e.g. 00g1abcd…")),
+        tr("response.protected_groups: members of these Okta groups are paged, never suspended automatically"));
+    auto* admins = new QCheckBox(tr("Never suspend Okta administrators automatically"), protectedBox);
+    admins->setObjectName(u"response.protect_okta_admins"_qs);
+    admins->setToolTip(tr("response.protect_okta_admins: users holding an Okta admin role (needs okta.roles.read)"));
+    m_fields.insert(u"response.protect_okta_admins"_qs, admins);
+    connect(admins, &QCheckBox::toggled, this, &PolicyForm::edited);
+    protectedForm->addRow(admins);
+
     auto* detections = new QGroupBox(tr("Points per detection"), this);
     auto* grid = new QGridLayout(detections);
     const QStringList ids = risk::detectionIds();
@@ -137,6 +153,7 @@ PolicyForm::PolicyForm(QWidget* parent)
     auto* left = new QVBoxLayout;
     left->addWidget(thresholds);
     left->addWidget(bands);
+    left->addWidget(protectedBox);
     left->addStretch(1);
     auto* right = new QVBoxLayout;
     right->addWidget(detections);
