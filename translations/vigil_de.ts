@@ -3126,6 +3126,42 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
         <source>Privilege grant</source>
         <translation>Rechtevergabe</translation>
     </message>
+    <message>
+        <source>Protected accounts</source>
+        <translation>Geschützte Konten</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>logins, e.g. breakglass@acme.com, svc-backup@acme.com</source>
+        <translation>Logins, z. B. breakglass@acme.com, svc-backup@acme.com</translation>
+    </message>
+    <message>
+        <source>protected_accounts: Okta logins the automation never suspends (break-glass admins, service accounts)</source>
+        <translation>protected_accounts: Okta-Logins, die die Automatisierung nie sperrt (Break-Glass-Admins, Dienstkonten)</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <source>Okta group ids, e.g. 00g1abcd…</source>
+        <translation>Okta-Gruppen-IDs, z. B. 00g1abcd…</translation>
+    </message>
+    <message>
+        <source>response.protected_groups: members of these Okta groups are paged, never suspended automatically</source>
+        <translation>response.protected_groups: Mitglieder dieser Okta-Gruppen werden alarmiert, aber nie automatisch gesperrt</translation>
+    </message>
+    <message>
+        <source>Never suspend Okta administrators automatically</source>
+        <translation>Okta-Administratoren nie automatisch sperren</translation>
+    </message>
+    <message>
+        <source>response.protect_okta_admins: users holding an Okta admin role (needs okta.roles.read)</source>
+        <translation>response.protect_okta_admins: Benutzer mit einer Okta-Admin-Rolle (erfordert okta.roles.read)</translation>
+    </message>
 </context>
 <context>
     <name>PolicyPreview</name>
