@@ -3126,6 +3126,42 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
         <source>Privilege grant</source>
         <translation>Attribution de privilèges</translation>
     </message>
+    <message>
+        <source>Protected accounts</source>
+        <translation>Comptes protégés</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>logins, e.g. breakglass@acme.com, svc-backup@acme.com</source>
+        <translation>noms d&apos;utilisateur, par ex. breakglass@acme.com, svc-backup@acme.com</translation>
+    </message>
+    <message>
+        <source>protected_accounts: Okta logins the automation never suspends (break-glass admins, service accounts)</source>
+        <translation>protected_accounts&#xa0;: noms d&apos;utilisateur Okta que l&apos;automatisation ne suspend jamais (administrateurs break-glass, comptes de service)</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Groupes</translation>
+    </message>
+    <message>
+        <source>Okta group ids, e.g. 00g1abcd…</source>
+        <translation>ID de groupes Okta, par ex. 00g1abcd…</translation>
+    </message>
+    <message>
+        <source>response.protected_groups: members of these Okta groups are paged, never suspended automatically</source>
+        <translation>response.protected_groups&#xa0;: les membres de ces groupes Okta déclenchent un appel d&apos;astreinte, mais ne sont jamais suspendus automatiquement</translation>
+    </message>
+    <message>
+        <source>Never suspend Okta administrators automatically</source>
+        <translation>Ne jamais suspendre automatiquement les administrateurs Okta</translation>
+    </message>
+    <message>
+        <source>response.protect_okta_admins: users holding an Okta admin role (needs okta.roles.read)</source>
+        <translation>response.protect_okta_admins&#xa0;: utilisateurs ayant un rôle d&apos;administrateur Okta (nécessite okta.roles.read)</translation>
+    </message>
 </context>
 <context>
     <name>PolicyPreview</name>
