@@ -4431,6 +4431,30 @@ Geben Sie zur Bestätigung den Namen der Org (%1) ein:</translation>
         <source>Enforce mode was not confirmed: the org name did not match.</source>
         <translation>Durchsetzungsmodus nicht bestätigt: Der Name der Org stimmte nicht überein.</translation>
     </message>
+    <message>
+        <source>Test PagerDuty</source>
+        <translation>PagerDuty testen</translation>
+    </message>
+    <message>
+        <source>No PagerDuty API token: type one, or save it first.</source>
+        <translation>Kein PagerDuty-API-Token: Geben Sie eines ein oder speichern Sie es zuerst.</translation>
+    </message>
+    <message>
+        <source>Connected: PagerDuty accepted the API token (incidents readable). The routing key is checked the first time Vigil pages.</source>
+        <translation>Verbunden: PagerDuty hat das API-Token akzeptiert (Incidents lesbar). Der Routing-Key wird bei der ersten Alarmierung durch Vigil geprüft.</translation>
+    </message>
+    <message>
+        <source>PagerDuty refused the API token (HTTP %1).</source>
+        <translation>PagerDuty hat das API-Token abgelehnt (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>Cannot reach PagerDuty: %1</source>
+        <translation>PagerDuty ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>PagerDuty answered HTTP %1.</source>
+        <translation>PagerDuty antwortete mit HTTP %1.</translation>
+    </message>
 </context>
 <context>
     <name>Severity</name>
