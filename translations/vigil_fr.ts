@@ -4431,6 +4431,30 @@ Saisissez le nom de l&apos;organisation (%1) pour confirmer&#xa0;:</translation>
         <source>Enforce mode was not confirmed: the org name did not match.</source>
         <translation>Le mode intervention n&apos;a pas été confirmé&#xa0;: le nom de l&apos;organisation ne correspond pas.</translation>
     </message>
+    <message>
+        <source>Test PagerDuty</source>
+        <translation>Tester PagerDuty</translation>
+    </message>
+    <message>
+        <source>No PagerDuty API token: type one, or save it first.</source>
+        <translation>Aucun jeton d&apos;API PagerDuty&#xa0;: saisissez-en un, ou enregistrez-le d&apos;abord.</translation>
+    </message>
+    <message>
+        <source>Connected: PagerDuty accepted the API token (incidents readable). The routing key is checked the first time Vigil pages.</source>
+        <translation>Connecté&#xa0;: PagerDuty a accepté le jeton d&apos;API (incidents lisibles). La clé de routage sera vérifiée au premier appel d&apos;astreinte de Vigil.</translation>
+    </message>
+    <message>
+        <source>PagerDuty refused the API token (HTTP %1).</source>
+        <translation>PagerDuty a refusé le jeton d&apos;API (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>Cannot reach PagerDuty: %1</source>
+        <translation>Impossible de joindre PagerDuty&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>PagerDuty answered HTTP %1.</source>
+        <translation>PagerDuty a répondu HTTP %1.</translation>
+    </message>
 </context>
 <context>
     <name>Severity</name>
