@@ -2,12 +2,14 @@
 // Settings: secrets go to the OS keychain (a real Secret Service under dbus-run-session) and never to
 // the settings file; the dialog shows only whether one is set; enforce mode needs the org's name.
 #include "core/secrets/SecretStore.h"
+#include "core/sim/SimServer.h"
 #include "ui/settings/SettingsDialog.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -93,6 +95,40 @@ private slots:
             const QStringList parts = QString::fromLatin1(what).split(u'/');
             store.remove({host, parts.at(0), parts.at(1)});
         }
+    }
+
+    // "Test PagerDuty" calls the REST API (the simulated one, over HTTP on loopback) with the typed token.
+    void pagerDutyTokenIsTestedAgainstTheRestApi()
+    {
+        sim::SimOptions options;
+        options.users = 10;
+        sim::SimServer sim(options);
+        QVERIFY(sim.listen() > 0);
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(u"vigil.ini"_qs), QSettings::IniFormat);
+        settings.setValue(u"connection/pagerduty_rest_url"_qs, sim.baseUrl().toString());
+        secrets::SecretStore store(u"io.github.vigil.Vigil.test"_qs);
+        ui::SettingsDialog dialog(settings, store);
+        QNetworkAccessManager network;
+        QSignalSpy tested(&dialog, &ui::SettingsDialog::pagerDutyTested);
+
+        type(dialog, "pagerDutyApiToken", u"not-the-token"_qs);
+        dialog.testPagerDuty(network);
+        QVERIFY(tested.wait(10000));
+        QCOMPARE(tested.last().at(0).toBool(), false);
+        QVERIFY2(tested.last().at(1).toString().contains(u"401"), qPrintable(tested.last().at(1).toString()));
+
+        type(dialog, "pagerDutyApiToken", sim::SimOptions().pagerDutyToken);
+        dialog.testPagerDuty(network);
+        QVERIFY(tested.wait(10000));
+        QVERIFY2(tested.last().at(0).toBool(), qPrintable(tested.last().at(1).toString()));
+        auto* status = dialog.findChild<QLabel*>(u"settingsStatus"_qs);
+        QVERIFY(status && status->text().contains(u"PagerDuty accepted"));
+        // Nothing of the token reached the settings file.
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains(sim::SimOptions().pagerDutyToken.toUtf8()));
     }
 
     void enforceModeNeedsTheOrgNameAndBadSettingsAreRefused()

@@ -14,6 +14,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -125,6 +127,11 @@ SettingsDialog::SettingsDialog(QSettings& settings, secrets::SecretStore& secret
     test->setObjectName(QStringLiteral("testOktaButton"));
     auto* network = new QNetworkAccessManager(this);
     connect(test, &QPushButton::clicked, this, [this, network] { testOktaConnection(*network); });
+    auto* testPd = buttons->addButton(tr("Test PagerDuty"), QDialogButtonBox::ActionRole);
+    testPd->setObjectName(QStringLiteral("testPagerDutyButton"));
+    connect(testPd, &QPushButton::clicked, this, [this, network] { testPagerDuty(*network); });
+    connect(this, &SettingsDialog::pagerDutyTested, this,
+            [this](bool, const QString& message) { m_status->setText(message); });
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::save);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(this, &SettingsDialog::saved, this, &QDialog::accept);
@@ -198,7 +205,8 @@ QString SettingsDialog::secretStatus(const QString& connector, const QString& na
 
 secrets::ConnectionSettings SettingsDialog::fromForm() const
 {
-    secrets::ConnectionSettings c;
+    // What the form does not show (the PagerDuty API hosts, for instance) keeps its saved value.
+    secrets::ConnectionSettings c = secrets::ConnectionSettings::load(m_settings);
     c.orgUrl = m_orgUrl->text().trimmed();
     c.authMethod = m_auth->currentData().toString();
     c.oauthClientId = m_clientId->text().trimmed();
@@ -268,33 +276,76 @@ void SettingsDialog::testOktaConnection(QNetworkAccessManager& network)
         if (!r.detail.isEmpty()) lines << r.detail;
         emit connectionTested(r.ok, lines.join(u'\n'));
     });
-    const auto run = [check, request, oauth](const QByteArray& secret) {
+    withSecret(u"okta"_qs, secretName, check, [check, request, oauth](const QByteArray& secret) {
         okta::ConnectionCheckRequest withSecret = request;
         (oauth ? withSecret.oauthPrivateKeyPem : withSecret.apiToken) = secret;
         check->start(withSecret);
-    };
+    });
+}
+
+void SettingsDialog::withSecret(const QString& connector,
+                                const QString& name,
+                                QObject* context,
+                                const std::function<void(const QByteArray&)>& use)
+{
     // A typed secret is tested before it is saved; otherwise the keychain's.
     for (const Secret& s : std::as_const(m_secretFields)) {
-        if (s.connector == u"okta" && s.name == secretName && !s.field->text().isEmpty()) {
-            run(s.field->text().toUtf8());
+        if (s.connector == connector && s.name == name && !s.field->text().isEmpty()) {
+            use(s.field->text().toUtf8());
             return;
         }
     }
-    const secrets::SecretRef ref = secrets::ConnectionSettings::ref(c.tenant(), u"okta"_qs, secretName);
+    const secrets::ConnectionSettings c = fromForm();
     if (c.tenant().isEmpty()) {
-        run({});
+        use({});
         return;
     }
-    auto* context = new QObject(check);
-    connect(&m_secrets, &secrets::SecretStore::readFinished, context,
-            [run, key = ref.storageKey(), context, done = false](const QString& k, const QByteArray& value,
-                                                                 secrets::SecretError, const QString&) mutable {
+    const secrets::SecretRef ref = secrets::ConnectionSettings::ref(c.tenant(), connector, name);
+    auto* guard = new QObject(context);
+    connect(&m_secrets, &secrets::SecretStore::readFinished, guard,
+            [use, key = ref.storageKey(), guard, done = false](const QString& k, const QByteArray& value,
+                                                               secrets::SecretError, const QString&) mutable {
                 if (k != key || done) return;
                 done = true;
-                context->deleteLater();
-                run(value);
+                guard->deleteLater();
+                use(value);
             });
     m_secrets.read(ref);
+}
+
+void SettingsDialog::testPagerDuty(QNetworkAccessManager& network)
+{
+    const secrets::ConnectionSettings c = fromForm();
+    auto* context = new QObject(this);
+    withSecret(u"pagerduty"_qs, u"api-token"_qs, context, [this, &network, c, context](const QByteArray& token) {
+        if (token.isEmpty()) {
+            context->deleteLater();
+            emit pagerDutyTested(false, tr("No PagerDuty API token: type one, or save it first."));
+            return;
+        }
+        // The REST API's incident list: what Vigil reads back to see who acknowledged a page. The routing
+        // key is not tested: the Events API can only be checked by paging someone.
+        QNetworkRequest request(QUrl(c.pagerDutyRestUrl + u"/incidents?limit=1"_qs));
+        request.setRawHeader("Accept", "application/vnd.pagerduty+json;version=2");
+        request.setRawHeader("Authorization", "Token token=" + token);
+        request.setTransferTimeout(15000);
+        QNetworkReply* reply = network.get(request);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, context] {
+            reply->deleteLater();
+            context->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 200) {
+                emit pagerDutyTested(true, tr("Connected: PagerDuty accepted the API token (incidents readable). "
+                                              "The routing key is checked the first time Vigil pages."));
+            } else if (status == 401 || status == 403) {
+                emit pagerDutyTested(false, tr("PagerDuty refused the API token (HTTP %1).").arg(status));
+            } else if (status == 0) {
+                emit pagerDutyTested(false, tr("Cannot reach PagerDuty: %1").arg(reply->errorString()));
+            } else {
+                emit pagerDutyTested(false, tr("PagerDuty answered HTTP %1.").arg(status));
+            }
+        });
+    });
 }
 
 } // namespace vigil::ui

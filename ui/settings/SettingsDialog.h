@@ -39,6 +39,8 @@ public:
     // Checks the Okta org and credential (API token or service app; a typed secret, else the keychain's)
     // with GET /api/v1/logs?limit=1 through okta::OktaConnectionCheck; answers with connectionTested().
     void testOktaConnection(QNetworkAccessManager& network);
+    // Checks the PagerDuty API token with GET /incidents?limit=1 on the REST API; answers with pagerDutyTested().
+    void testPagerDuty(QNetworkAccessManager& network);
 
     QString secretStatus(const QString& connector, const QString& name) const;
 
@@ -46,6 +48,7 @@ signals:
     void saved();
     void failed(const QString& reason);
     void connectionTested(bool ok, const QString& message);
+    void pagerDutyTested(bool ok, const QString& message);
     void secretStatusChanged();
 
 private:
@@ -79,6 +82,11 @@ private:
         bool set = false;
     };
     QList<Secret> m_secretFields;
+    // Calls `use` with the secret typed in the form, else the keychain's (empty when there is none).
+    void withSecret(const QString& connector,
+                    const QString& name,
+                    QObject* context,
+                    const std::function<void(const QByteArray&)>& use);
 };
 
 } // namespace vigil::ui
