@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/SqliteEventStore.h"
 
+#include "core/store/BaselineTable.h"
 #include "core/store/SqliteMigrations.h"
 
 #include <QDateTime>
@@ -910,48 +911,15 @@ bool SqliteEventStore::saveBaselines(const QList<BaselineRecord>& records, QStri
         if (error) *error = QStringLiteral("the event store is not open");
         return false;
     }
-    if (records.isEmpty()) return true;
-    // A few hundred small rows at most per call: Qt Sql is fast enough here and keeps the code plain.
-    if (!m_db.transaction()) {
-        if (error) *error = m_db.lastError().text();
-        return false;
-    }
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO baselines(kind, key, data, updated_ms) VALUES(?, ?, ?, ?)"
-                             " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data,"
-                             " updated_ms = excluded.updated_ms WHERE excluded.updated_ms >= baselines.updated_ms"));
-    for (const BaselineRecord& r : records) {
-        q.addBindValue(r.kind);
-        q.addBindValue(r.key);
-        q.addBindValue(r.data);
-        q.addBindValue(r.updatedMs);
-        if (!q.exec()) {
-            if (error) *error = q.lastError().text();
-            m_db.rollback();
-            return false;
-        }
-    }
-    if (!m_db.commit()) {
-        if (error) *error = m_db.lastError().text();
-        m_db.rollback();
-        return false;
-    }
-    return true;
+    return BaselineTable::save(m_db, records, error);
 }
 
 QList<BaselineRecord> SqliteEventStore::loadBaselines() const
 {
-    QList<BaselineRecord> records;
-    if (!isOpen()) return records;
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT kind, key, data, updated_ms FROM baselines"))) {
-        qCWarning(lcStore) << "cannot read baselines:" << q.lastError().text();
-        return records;
-    }
-    while (q.next()) {
-        records.append({q.value(0).toInt(), q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toLongLong()});
-    }
+    if (!isOpen()) return {};
+    QString error;
+    QList<BaselineRecord> records = BaselineTable::load(m_db, &error);
+    if (!error.isEmpty()) qCWarning(lcStore) << "cannot read baselines:" << error;
     return records;
 }
 

@@ -23,6 +23,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "support/RsaTestKey.h"
+
 using namespace vigil;
 using State = pipeline::IngestHealth::State;
 
@@ -30,31 +32,8 @@ namespace {
 
 constexpr qint64 kMinute = 60000;
 
-struct KeyPair
-{
-    QByteArray privatePem, publicPem;
-};
-
-QByteArray bioText(BIO* bio)
-{
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    QByteArray text(data, qsizetype(size));
-    BIO_free(bio);
-    return text;
-}
-
-KeyPair generateRsaKey()
-{
-    EVP_PKEY* key = EVP_RSA_gen(2048);
-    if (!key) return {};
-    BIO* priv = BIO_new(BIO_s_mem());
-    BIO* pub = BIO_new(BIO_s_mem());
-    PEM_write_bio_PrivateKey(priv, key, nullptr, nullptr, 0, nullptr, nullptr);
-    PEM_write_bio_PUBKEY(pub, key);
-    EVP_PKEY_free(key);
-    return {bioText(priv), bioText(pub)};
-}
+using test::generateRsaKey;
+using KeyPair = test::RsaKeyPair;
 
 // Every message any part of the process logs, to prove secrets stay out of it.
 QMutex g_logMutex;

@@ -40,6 +40,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "support/RsaTestKey.h"
+
 using namespace vigil;
 using ui::FirstRunWizard;
 
@@ -56,31 +58,8 @@ QByteArray readSecret(secrets::SecretStore& store, const secrets::SecretRef& ref
     return spy.first().at(1).toByteArray();
 }
 
-struct KeyPair
-{
-    QByteArray privatePem, publicPem;
-};
-
-QByteArray bioText(BIO* bio)
-{
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    QByteArray text(data, qsizetype(size));
-    BIO_free(bio);
-    return text;
-}
-
-KeyPair generateRsaKey()
-{
-    EVP_PKEY* key = EVP_RSA_gen(2048);
-    if (!key) return {};
-    BIO* priv = BIO_new(BIO_s_mem());
-    BIO* pub = BIO_new(BIO_s_mem());
-    PEM_write_bio_PrivateKey(priv, key, nullptr, nullptr, 0, nullptr, nullptr);
-    PEM_write_bio_PUBKEY(pub, key);
-    EVP_PKEY_free(key);
-    return {bioText(priv), bioText(pub)};
-}
+using test::generateRsaKey;
+using KeyPair = test::RsaKeyPair;
 
 sim::SimOptions smallTenant()
 {
