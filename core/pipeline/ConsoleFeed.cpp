@@ -6,6 +6,7 @@
 #include "core/risk/Geo.h"
 
 #include <QDateTime>
+#include <QMetaMethod>
 #include <QHash>
 
 #include <algorithm>
@@ -156,6 +157,10 @@ void ConsoleFeed::publishNow()
 
 void ConsoleFeed::publish()
 {
+    // Until a window listens, keep what is new (log lines, sign-ins, arcs are sent once, as news):
+    // a window that attaches a moment after the session started still sees how it started.
+    static const QMetaMethod snapshotSignal = QMetaMethod::fromSignal(&ConsoleFeed::snapshot);
+    if (!isSignalConnected(snapshotSignal)) return;
     State& s = *m_state;
     const qint64 wall = QDateTime::currentMSecsSinceEpoch();
     // Once a second even when nothing changed: health, countdowns and rates move on their own.
