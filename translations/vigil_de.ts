@@ -921,6 +921,54 @@ Letzte Aktivität %2 (%3)</translation>
         <source>Press Esc in the filter to clear it.</source>
         <translation>Drücken Sie im Filter Esc, um ihn zu leeren.</translation>
     </message>
+    <message>
+        <source>Unsuspend %1</source>
+        <translation>%1 entsperren</translation>
+    </message>
+    <message>
+        <source>Reactivate %1&apos;s Okta account?</source>
+        <translation>Okta-Konto von %1 wieder aktivieren?</translation>
+    </message>
+    <message>
+        <source>Unsuspend</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <source>Unsuspend %1 accounts</source>
+        <translation>%1 Konten entsperren</translation>
+    </message>
+    <message>
+        <source>Reactivate %1 Okta accounts?</source>
+        <translation>%1 Okta-Konten wieder aktivieren?</translation>
+    </message>
+    <message>
+        <source>Okta lets the user sign in again; their sessions stay cleared.</source>
+        <translation>Okta lässt die Anmeldung wieder zu; die beendeten Sitzungen bleiben beendet.</translation>
+    </message>
+    <message>
+        <source>Verified with the user</source>
+        <translation>Mit dem Benutzer verifiziert</translation>
+    </message>
+    <message>
+        <source>Password reset and MFA re-enrolled</source>
+        <translation>Passwort zurückgesetzt und MFA neu registriert</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>Fehlalarm</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>Mir zuweisen</translation>
+    </message>
+    <message>
+        <source>Assign %1 alerts to me</source>
+        <translation>%1 Alarme mir zuweisen</translation>
+    </message>
+    <message>
+        <source>Unsuspend…</source>
+        <translation>Entsperren…</translation>
+    </message>
 </context>
 <context>
     <name>AnalystCommand</name>
@@ -3994,6 +4042,10 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
     <message>
         <source>a false positive needs a reason</source>
         <translation>ein Fehlalarm braucht eine Begründung</translation>
+    </message>
+    <message>
+        <source>no alert %1</source>
+        <translation>kein Alarm %1</translation>
     </message>
 </context>
 <context>

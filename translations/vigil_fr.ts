@@ -921,6 +921,54 @@ Dernière activité&#xa0;: %2 (%3)</translation>
         <source>Press Esc in the filter to clear it.</source>
         <translation>Appuyez sur Échap dans le filtre pour l&apos;effacer.</translation>
     </message>
+    <message>
+        <source>Unsuspend %1</source>
+        <translation>Réactiver %1</translation>
+    </message>
+    <message>
+        <source>Reactivate %1&apos;s Okta account?</source>
+        <translation>Réactiver le compte Okta de %1&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Unsuspend</source>
+        <translation>Réactiver</translation>
+    </message>
+    <message>
+        <source>Unsuspend %1 accounts</source>
+        <translation>Réactiver %1 comptes</translation>
+    </message>
+    <message>
+        <source>Reactivate %1 Okta accounts?</source>
+        <translation>Réactiver %1 comptes Okta&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Okta lets the user sign in again; their sessions stay cleared.</source>
+        <translation>Okta autorise de nouveau la connexion&#xa0;; les sessions fermées le restent.</translation>
+    </message>
+    <message>
+        <source>Verified with the user</source>
+        <translation>Vérifié avec l&apos;utilisateur</translation>
+    </message>
+    <message>
+        <source>Password reset and MFA re-enrolled</source>
+        <translation>Mot de passe réinitialisé et MFA réenrôlée</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>Fausse alerte</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>M&apos;attribuer</translation>
+    </message>
+    <message>
+        <source>Assign %1 alerts to me</source>
+        <translation>M&apos;attribuer %1 alertes</translation>
+    </message>
+    <message>
+        <source>Unsuspend…</source>
+        <translation>Réactiver…</translation>
+    </message>
 </context>
 <context>
     <name>AnalystCommand</name>
@@ -3994,6 +4042,10 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
     <message>
         <source>a false positive needs a reason</source>
         <translation>un faux positif exige un motif</translation>
+    </message>
+    <message>
+        <source>no alert %1</source>
+        <translation>aucune alerte %1</translation>
     </message>
 </context>
 <context>

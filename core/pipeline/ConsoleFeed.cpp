@@ -6,8 +6,8 @@
 #include "core/risk/Geo.h"
 
 #include <QDateTime>
-#include <QMetaMethod>
 #include <QHash>
+#include <QMetaMethod>
 
 #include <algorithm>
 
@@ -255,6 +255,7 @@ void ConsoleFeed::publish()
             c.stepUp = r->stepUp;
             c.ticket = r->ticket;
             c.acknowledgedBy = r->acknowledgedBy;
+            c.assignee = r->assignee;
             c.profile = r->profile;
             c.peakRisk = std::max(c.peakRisk, r->peakRisk);
             c.severity = r->severity.isEmpty() ? c.severity : r->severity;

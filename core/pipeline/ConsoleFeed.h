@@ -37,6 +37,7 @@ struct ConsoleAlert
     QString stepUp;
     QString ticket;
     QString acknowledgedBy;
+    QString assignee; // who took the alert ("assign to me")
     QJsonObject profile;
     int events = 0;
     // The uuids of the events behind the alert, for the user view's "fed alert" column; left empty for

@@ -21,7 +21,8 @@ QJsonObject AnalystCommand::toJson() const
                        {u"reason"_qs, reason},
                        {u"who"_qs, who},
                        {u"suppress_hours"_qs, suppressHours},
-                       {u"suppress_detections"_qs, QJsonArray::fromStringList(suppressDetections)}};
+                       {u"suppress_detections"_qs, QJsonArray::fromStringList(suppressDetections)},
+                       {u"assignee"_qs, assignee}};
 }
 
 AnalystCommand AnalystCommand::fromJson(const QJsonObject& o)
@@ -34,13 +35,14 @@ AnalystCommand AnalystCommand::fromJson(const QJsonObject& o)
     c.suppressHours = o.value(u"suppress_hours").toDouble();
     for (const QJsonValue& d : o.value(u"suppress_detections").toArray())
         c.suppressDetections.append(d.toString());
+    c.assignee = o.value(u"assignee").toString();
     return c;
 }
 
 QStringList AnalystCommand::actions()
 {
-    return {u"ack"_qs,     u"override"_qs,       u"suspend"_qs,          u"unsuspend"_qs,
-            u"resolve"_qs, u"false-positive"_qs, u"resume-automation"_qs};
+    return {u"ack"_qs,     u"override"_qs,       u"suspend"_qs, u"unsuspend"_qs,
+            u"resolve"_qs, u"false-positive"_qs, u"assign"_qs,  u"resume-automation"_qs};
 }
 
 QJsonObject CommandResult::toJson() const
@@ -86,6 +88,8 @@ CommandResult applyCommand(ResponseEngine& engine, const AnalystCommand& c)
                 return result;
             }
         }
+    } else if (c.action == u"assign") {
+        result.ok = engine.assign(c.alertId, c.who, c.assignee.isEmpty() ? c.who : c.assignee, &error);
     } else if (c.action == u"resume-automation") {
         result.ok = engine.resumeAutomation(c.who, c.reason, &error);
     } else {

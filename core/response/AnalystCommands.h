@@ -17,12 +17,13 @@ class ResponseEngine;
 // One analyst command, as the console, `vigil alert` and the command socket carry it.
 struct AnalystCommand
 {
-    QString action; // ack, override, suspend, unsuspend, resolve, false-positive, resume-automation
+    QString action; // ack, override, suspend, unsuspend, resolve, false-positive, assign, resume-automation
     QString alertId;
     QString reason;
     QString who;              // "alice@ws-12"; recorded in the audit log
     double suppressHours = 0; // false-positive: also suppress the user's alerts for this long
     QStringList suppressDetections;
+    QString assignee; // assign: who takes the alert; empty means the analyst giving the command
 
     QJsonObject toJson() const;
     static AnalystCommand fromJson(const QJsonObject& o);

@@ -3,7 +3,6 @@
 
 #include "core/audit/AuditLog.h"
 #include "core/okta/OktaHttp.h"
-
 #include "core/store/SqlDialect.h"
 
 #include <QDateTime>
@@ -120,8 +119,9 @@ std::optional<qint64> Outbox::enqueue(OutboundCall call, QString* error)
     }
     QSqlQuery q(m_db);
     q.prepare(store::sql::insertReturningId(
-        m_db, u"INSERT INTO outbox(created_ms, service, purpose, method, path, body, alert_id, user_login,"
-              " idempotency_key, state, attempts, next_attempt_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)"_qs));
+        m_db,
+        u"INSERT INTO outbox(created_ms, service, purpose, method, path, body, alert_id, user_login,"
+        " idempotency_key, state, attempts, next_attempt_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)"_qs));
     const qint64 t = now();
     for (const QVariant& v :
          {QVariant(t), QVariant(call.service), QVariant(call.purpose), QVariant(QString::fromLatin1(call.method)),
@@ -230,7 +230,8 @@ void Outbox::send(OutboundCall call)
     // pump once, and only one of two outboxes may send a call.
     {
         QSqlQuery claim(m_db);
-        claim.prepare(u"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'"_qs);
+        claim.prepare(
+            u"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'"_qs);
         claim.addBindValue(call.id);
         if (!claim.exec() || claim.numRowsAffected() != 1) return;
     }

@@ -73,6 +73,7 @@ QJsonObject AlertResponse::toJson() const
                        {u"paged"_qs, paged},
                        {u"paged_severity"_qs, pagedSeverity},
                        {u"acknowledged_by"_qs, acknowledgedBy},
+                       {u"assignee"_qs, assignee},
                        {u"reason"_qs, reason},
                        {u"source_ips"_qs, toArray(sourceIps)},
                        {u"detections"_qs, toArray(detections)},
@@ -104,6 +105,7 @@ AlertResponse AlertResponse::fromJson(const QJsonObject& o)
     r.paged = o.value(u"paged").toBool();
     r.pagedSeverity = o.value(u"paged_severity").toString();
     r.acknowledgedBy = o.value(u"acknowledged_by").toString();
+    r.assignee = o.value(u"assignee").toString();
     r.reason = o.value(u"reason").toString();
     r.sourceIps = fromArray(o.value(u"source_ips"));
     r.detections = fromArray(o.value(u"detections"));
@@ -262,13 +264,12 @@ void ResponseEngine::save(AlertResponse& r)
               " severity = excluded.severity, peak_risk = excluded.peak_risk, deadline_ms = excluded.deadline_ms,"
               " step_up = excluded.step_up, acknowledged_by = excluded.acknowledged_by, reason = excluded.reason,"
               " data = excluded.data, updated_ms = excluded.updated_ms"_qs);
-    for (const QVariant& v :
-         {QVariant(r.alertId), QVariant(r.user), QVariant(r.userId), QVariant(r.state), QVariant(r.severity),
-          QVariant(r.peakRisk), QVariant(r.openedMs), QVariant(r.deadlineMs), QVariant(r.stepUp),
-          QVariant(r.acknowledgedBy), QVariant(r.reason),
-          // Text, not bytes: the column is TEXT, which PostgreSQL will not fill from a bytea value.
-          QVariant(QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact))),
-          QVariant(r.updatedMs)}) {
+    for (const QVariant& v : {QVariant(r.alertId), QVariant(r.user), QVariant(r.userId), QVariant(r.state),
+                              QVariant(r.severity), QVariant(r.peakRisk), QVariant(r.openedMs), QVariant(r.deadlineMs),
+                              QVariant(r.stepUp), QVariant(r.acknowledgedBy), QVariant(r.reason),
+                              // Text, not bytes: the column is TEXT, which PostgreSQL will not fill from a bytea value.
+                              QVariant(QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact))),
+                              QVariant(r.updatedMs)}) {
         q.addBindValue(v);
     }
     if (!q.exec())
@@ -1092,6 +1093,19 @@ bool ResponseEngine::acknowledge(const QString& alertId, const QString& who, con
     if (r->paged) page(*r, u"acknowledge"_qs);
     save(*r);
     armTimer();
+    return true;
+}
+
+bool ResponseEngine::assign(const QString& alertId, const QString& who, const QString& assignee, QString* error)
+{
+    AlertResponse* r = find(alertId);
+    if (!r) {
+        if (error) *error = tr("no alert %1").arg(alertId);
+        return false;
+    }
+    r->assignee = assignee.trimmed();
+    command(*r, u"assign"_qs, who, r->assignee);
+    save(*r);
     return true;
 }
 

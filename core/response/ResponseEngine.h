@@ -49,7 +49,8 @@ struct AlertResponse
     bool paged = false;
     QString pagedSeverity;
     QString acknowledgedBy;
-    QString reason; // the analyst's words for an override, a resolution, a false positive
+    QString assignee; // the analyst who took the alert ("alice@ws-12"); empty when nobody did
+    QString reason;   // the analyst's words for an override, a resolution, a false positive
     QStringList sourceIps;
     QStringList detections;
     bool activityContinued = false;
@@ -150,6 +151,8 @@ public:
     bool suspendNow(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
     bool unsuspend(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
     bool resolve(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
+    // Gives the alert to `assignee` (empty: nobody); recorded as `who`'s command. Changes nothing else.
+    bool assign(const QString& alertId, const QString& who, const QString& assignee, QString* error = nullptr);
     bool falsePositive(const QString& alertId, const QString& who, const QString& reason, QString* error = nullptr);
     // After a false positive: stop alerting on `user` (these detections, or all when empty) until
     // `expiresMs`. The owner answers for it; it is audited and listed until it expires.

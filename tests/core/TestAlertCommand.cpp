@@ -131,6 +131,40 @@ private slots:
         QVERIFY(after.audit->verify().ok);
     }
 
+    // "Assign to me": the giver becomes the assignee (or the named analyst), recorded, kept across restarts,
+    // and nothing else about the alert changes; the command survives its JSON form (team mode, the socket).
+    void assignGivesTheAlertToAnAnalyst()
+    {
+        QTemporaryDir dir;
+        {
+            Engine e(dir.path());
+            e.openAlert(u"alert-as-1"_qs, u"bruce.brute@corp.example"_qs);
+            response::AnalystCommand c;
+            c.action = u"assign"_qs;
+            c.alertId = u"alert-as-1"_qs;
+            c.who = u"alice@ws-12"_qs;
+            c = response::AnalystCommand::fromJson(c.toJson());
+            const response::CommandResult r = response::applyCommand(*e.engine, c);
+            QVERIFY2(r.ok, qPrintable(r.message));
+            QCOMPARE(e.engine->response(u"alert-as-1"_qs)->assignee, u"alice@ws-12"_qs);
+            QCOMPARE(e.engine->response(u"alert-as-1"_qs)->state, u"suspension_pending"_qs); // countdown untouched
+
+            c.assignee = u"bob@ws-3"_qs;
+            QVERIFY(response::applyCommand(*e.engine, response::AnalystCommand::fromJson(c.toJson())).ok);
+            c.alertId = u"alert-nope"_qs;
+            QVERIFY(!response::applyCommand(*e.engine, c).ok);
+        }
+        Engine after(dir.path());
+        QCOMPARE(after.engine->response(u"alert-as-1"_qs)->assignee, u"bob@ws-3"_qs);
+        QStringList assigned;
+        for (const audit::AuditRecord& r : after.audit->forSubject(u"alert-as-1"_qs)) {
+            if (r.kind == u"command" && r.details.value(u"command").toString() == u"assign")
+                assigned.append(r.actor + u'>' + r.details.value(u"reason").toString());
+        }
+        QCOMPARE(assigned, (QStringList{u"alice@ws-12>alice@ws-12"_qs, u"alice@ws-12>bob@ws-3"_qs}));
+        QVERIFY(after.audit->verify().ok);
+    }
+
     void suspendWithNoVigilRunningQueuesTheCallsForTheNextRun()
     {
         QTemporaryDir dir;

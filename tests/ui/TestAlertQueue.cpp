@@ -553,6 +553,46 @@ private slots:
         }
     }
 
+    // "Assign to me" takes exactly the selected alerts without a question; the core fills in who.
+    void assignToMeTakesTheSelection()
+    {
+        Fixture f;
+        f.view.selectAlerts({u"A3"_qs, u"A4"_qs});
+        f.view.assignSelectedToMe();
+        QCOMPARE(f.prompter.reasons.size() + f.prompter.confirms.size(), 0);
+        QCOMPARE(f.batches.size(), 1);
+        QCOMPARE(f.ids(), (QStringList{u"A3"_qs, u"A4"_qs}));
+        for (const AnalystCommand& c : f.batches.at(0)) {
+            QCOMPARE(c.action, u"assign"_qs);
+            QVERIFY(c.assignee.isEmpty());
+        }
+    }
+
+    // Unsuspend acts only on the suspended accounts among the selection, and needs a reason.
+    void unsuspendOnlySuspendedAccountsWithAReason()
+    {
+        Fixture f;
+        QList<AlertRow> rows = queue();
+        rows.append(makeRow(u"A6"_qs, u"olga@corp.example"_qs, 91, u"suspended"_qs));
+        f.view.setRows(rows);
+        f.view.selectAlerts({u"A3"_qs});
+        f.view.unsuspendSelected();
+        QCOMPARE(f.prompter.reasons.size(), 0); // nothing suspended: nothing asked
+        f.view.selectAlerts({u"A3"_qs, u"A6"_qs});
+        f.prompter.reasonAnswer = std::nullopt;
+        f.view.unsuspendSelected();
+        QCOMPARE(f.prompter.reasons.size(), 1);
+        QVERIFY(f.prompter.reasons.at(0).required);
+        QVERIFY(f.prompter.reasons.at(0).text.contains(u"olga@corp.example"));
+        QCOMPARE(f.batches.size(), 0);
+        f.prompter.reasonAnswer = u"verified with the user"_qs;
+        f.view.unsuspendSelected();
+        QCOMPARE(f.batches.size(), 1);
+        QCOMPARE(f.ids(), QStringList{u"A6"_qs});
+        QCOMPARE(f.batches.at(0).at(0).action, u"unsuspend"_qs);
+        QCOMPARE(f.batches.at(0).at(0).reason, u"verified with the user"_qs);
+    }
+
     void filteredOutRowsAreNotActedOn()
     {
         Fixture f;

@@ -40,7 +40,8 @@ AlertRow AlertQueue::toRow(const pipeline::ConsoleAlert& a)
     r.lastSeenMs = a.lastSeenMs;
     r.sourceIp = a.sourceIps.value(0);
     r.country = a.country;
-    r.assignee = a.acknowledgedBy;
+    // Who took it; until someone does, who acknowledged it is the one working on it.
+    r.assignee = a.assignee.isEmpty() ? a.acknowledgedBy : a.assignee;
     r.decision = a.decision;
     r.stepUp = a.stepUp;
     r.events = a.events;
@@ -100,6 +101,10 @@ void AlertQueue::requestAction(const QString& action, const QString& alertId)
         m_view->resolveSelected();
     else if (action == u"false-positive")
         m_view->markFalsePositiveSelected();
+    else if (action == u"assign")
+        m_view->assignSelectedToMe();
+    else if (action == u"unsuspend")
+        m_view->unsuspendSelected();
 }
 
 } // namespace vigil::ui

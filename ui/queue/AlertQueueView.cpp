@@ -447,6 +447,38 @@ void AlertQueueView::markFalsePositiveSelected()
     markFalsePositive(selectedRows());
 }
 
+void AlertQueueView::assignSelectedToMe()
+{
+    const QList<AlertRow> rows = selectedRows();
+    if (!rows.isEmpty()) send(u"assign"_qs, rows, {});
+}
+
+void AlertQueueView::unsuspendSelected()
+{
+    QList<AlertRow> rows;
+    for (const AlertRow& r : selectedRows()) {
+        if (r.state == u"suspended") rows.append(r);
+    }
+    if (rows.isEmpty()) return;
+    ReasonRequest request;
+    if (rows.size() == 1) {
+        request.title = tr("Unsuspend %1").arg(rows.constFirst().user);
+        request.text = tr("Reactivate %1's Okta account?").arg(rows.constFirst().user);
+        request.acceptLabel = tr("Unsuspend");
+    } else {
+        request.title = tr("Unsuspend %1 accounts").arg(number(rows.size()));
+        request.text = tr("Reactivate %1 Okta accounts?").arg(number(rows.size())) + u'\n'
+                       + tr("Users: %1").arg(QueueText::userList(usersOf(rows)));
+        request.acceptLabel = tr("Unsuspend %1").arg(number(rows.size()));
+    }
+    request.text += u"\n\n" + tr("Okta lets the user sign in again; their sessions stay cleared.");
+    request.suggestions = {tr("Verified with the user"), tr("Password reset and MFA re-enrolled"), tr("False alarm")};
+    request.required = true;
+    const std::optional<QString> reason = m_prompter->askReason(this, request);
+    if (!reason || reason->trimmed().isEmpty()) return;
+    send(u"unsuspend"_qs, rows, reason->trimmed());
+}
+
 void AlertQueueView::openCurrentUser()
 {
     const QString user = m_table->currentIndex().data(AlertQueueModel::UserLoginRole).toString();
@@ -671,6 +703,12 @@ void AlertQueueView::showContextMenu(const QPoint& position)
                    [this, rows] { markFalsePositive(rows); })
         ->setShortcut(QKeySequence(Qt::Key_F));
     menu.addSeparator();
+    menu.addAction(Icons::get(QStringLiteral("assign"), palette()),
+                   label(tr("Assign to me"), tr("Assign %1 alerts to me")), this, &AlertQueueView::assignSelectedToMe);
+    if (std::any_of(rows.begin(), rows.end(), [](const AlertRow& r) { return r.state == u"suspended"; })) {
+        menu.addAction(Icons::get(QStringLiteral("unsuspend"), palette()), tr("Unsuspend…"), this,
+                       &AlertQueueView::unsuspendSelected);
+    }
     menu.addAction(Icons::get(QStringLiteral("user"), palette()), tr("Open user"), this,
                    &AlertQueueView::openCurrentUser)
         ->setShortcut(QKeySequence(Qt::Key_U));

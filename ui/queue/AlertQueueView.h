@@ -78,6 +78,10 @@ public slots:
     void suspendSelected();
     void resolveSelected();
     void markFalsePositiveSelected();
+    // Takes the selected alerts (the analyst giving the command becomes their assignee); no question asked.
+    void assignSelectedToMe();
+    // Reactivates the suspended accounts among the selected alerts, with a reason.
+    void unsuspendSelected();
     void openCurrentUser();
     void focusFilter();
     void showKeys();
