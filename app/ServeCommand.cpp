@@ -70,8 +70,8 @@ QByteArray storePassword(const store::PostgresLocation& where)
     if (qEnvironmentVariableIsSet("VIGIL_STORE_PASSWORD")) return qgetenv("VIGIL_STORE_PASSWORD");
     secrets::SecretStore keychain;
     const secrets::SecretRef ref{
-        QStringLiteral("%1@%2:%3/%4").arg(where.user, where.host).arg(where.port).arg(where.database),
-        u"store"_qs, u"password"_qs};
+        QStringLiteral("%1@%2:%3/%4").arg(where.user, where.host).arg(where.port).arg(where.database), u"store"_qs,
+        u"password"_qs};
     QByteArray value;
     QEventLoop loop;
     QObject::connect(&keychain, &secrets::SecretStore::readFinished, &loop,
@@ -90,8 +90,11 @@ QJsonObject teamJson(const team::TeamStatus& t)
     QJsonArray members;
     for (const team::TeamMember& m : t.members)
         members.append(QJsonObject{{u"who"_qs, m.who}, {u"pid"_qs, m.pid}, {u"leader"_qs, m.leader}});
-    return QJsonObject{{u"store"_qs, t.storeUrl},   {u"connected"_qs, t.connected}, {u"leading"_qs, t.leading},
-                       {u"leader"_qs, t.leader},    {u"members"_qs, members}};
+    return QJsonObject{{u"store"_qs, t.storeUrl},
+                       {u"connected"_qs, t.connected},
+                       {u"leading"_qs, t.leading},
+                       {u"leader"_qs, t.leader},
+                       {u"members"_qs, members}};
 }
 
 } // namespace
@@ -125,8 +128,8 @@ int ServeCommand::run(const QStringList& arguments)
         tr("Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in "
            "the data folder (password from VIGIL_STORE_PASSWORD or the keychain)."),
         tr("URL"));
-    parser.addOptions({help, oktaUrl, dataDir, policyOption, mode, pagerDutyUrl, suspendDelay, hookListen,
-                       healthEvery, noPoll, storeOption});
+    parser.addOptions({help, oktaUrl, dataDir, policyOption, mode, pagerDutyUrl, suspendDelay, hookListen, healthEvery,
+                       noPoll, storeOption});
     auto usage = [&](const QString& problem) { return usageError(parser, u"serve"_qs, problem); };
     if (const std::optional<int> stop = parseCommand(parser, help, arguments, u"serve"_qs)) return *stop;
     const bool polling = !parser.isSet(noPoll);

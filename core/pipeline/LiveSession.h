@@ -25,13 +25,13 @@ namespace vigil::pipeline {
 
 struct LiveSessionSettings
 {
-    QString dataDir;  // resolved folder for the store
+    QString dataDir; // resolved folder for the store
     // Team mode (issue 8): postgresql://USER@HOST:PORT/DB instead of the SQLite file in dataDir (which
     // still holds status.json and the command socket's identity).
     QString storeUrl;
     QByteArray storePassword; // never logged
-    QString orgUrl;   // validated in start()
-    QByteArray token; // SSWS API token; never logged
+    QString orgUrl;           // validated in start()
+    QByteArray token;         // SSWS API token; never logged
     // Or an OAuth 2.0 service app (client credentials with private_key_jwt), preferred by Okta.
     QString oauthClientId;
     QByteArray oauthPrivateKeyPem; // never logged

@@ -38,10 +38,9 @@ public:
 
     // Runs `work` on the reader thread and then `done(result)` on this object's thread if `receiver`
     // still exists. Queries run one after another, in the order given.
-    template<class Result>
-    void query(QObject* receiver,
-               std::function<Result(store::SqliteEventStore&)> work,
-               std::function<void(Result)> done)
+    template <class Result>
+    void
+    query(QObject* receiver, std::function<Result(store::SqliteEventStore&)> work, std::function<void(Result)> done)
     {
         QPointer<QObject> guard(receiver);
         m_thread.post([this, guard, work = std::move(work), done = std::move(done)]() mutable {
@@ -57,8 +56,7 @@ public:
     }
 
     // The same, waiting for the answer (tests, and a first page the window must have before it paints).
-    template<class Result>
-    Result queryBlocking(const std::function<Result(store::SqliteEventStore&)>& work)
+    template <class Result> Result queryBlocking(const std::function<Result(store::SqliteEventStore&)>& work)
     {
         std::optional<Result> result;
         m_thread.runBlocking([&] {

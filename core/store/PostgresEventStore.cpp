@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/PostgresEventStore.h"
 
-#include "core/store/BaselineTable.h"
 #include "core/store/PostgresMigrations.h"
 #include "core/store/SqliteEventStore.h"
+#include "core/store/StoreTables.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -431,15 +431,10 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
 std::optional<IngestCursor> PostgresEventStore::cursor(const QString& source) const
 {
     if (!isOpen()) return std::nullopt;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT position, updated_ms FROM cursors WHERE source = ?"));
-    q.addBindValue(source);
-    if (!q.exec()) {
-        qCWarning(lcPgStore) << "cannot read cursor" << source << ':' << q.lastError().text();
-        return std::nullopt;
-    }
-    if (!q.next()) return std::nullopt;
-    return IngestCursor{source, q.value(0).toString(), q.value(1).toLongLong()};
+    QString error;
+    std::optional<IngestCursor> found = StoreTables::readCursor(m_db, source, &error);
+    if (!error.isEmpty()) qCWarning(lcPgStore) << "cannot read cursor" << source << ':' << error;
+    return found;
 }
 
 qint64 PostgresEventStore::eventCount() const
@@ -600,14 +595,14 @@ bool PostgresEventStore::saveBaselines(const QList<BaselineRecord>& records, QSt
         if (error) *error = QStringLiteral("the event store is not open");
         return false;
     }
-    return BaselineTable::save(m_db, records, error);
+    return StoreTables::saveBaselines(m_db, records, error);
 }
 
 QList<BaselineRecord> PostgresEventStore::loadBaselines() const
 {
     if (!isOpen()) return {};
     QString error;
-    QList<BaselineRecord> records = BaselineTable::load(m_db, &error);
+    QList<BaselineRecord> records = StoreTables::loadBaselines(m_db, &error);
     if (!error.isEmpty()) qCWarning(lcPgStore) << "cannot read baselines:" << error;
     return records;
 }

@@ -2,6 +2,7 @@
 #include "core/store/PostgresMigrations.h"
 
 #include "core/store/SqlDialect.h"
+#include "core/store/StoreTables.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -131,23 +132,7 @@ int readVersion(const QSqlDatabase& db, QString* error)
         return -1;
     }
     if (!q.value(0).toBool()) return 0;
-    if (!q.exec(QStringLiteral("SELECT version FROM schema_version"))) {
-        if (error) *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
-        return -1;
-    }
-    int rows = 0;
-    int version = -1;
-    while (q.next()) {
-        ++rows;
-        bool ok = false;
-        version = q.value(0).toInt(&ok);
-        if (!ok || version < 1) version = -1;
-    }
-    if (rows != 1 || version < 0) {
-        if (error) *error = QStringLiteral("the schema_version table is damaged (%1 rows)").arg(rows);
-        return -1;
-    }
-    return version;
+    return StoreTables::readSchemaVersionRow(db, error);
 }
 
 // Tables in the connection's schema that are not Vigil's team-mode tables; -1 on error.

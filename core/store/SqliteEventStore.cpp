@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/SqliteEventStore.h"
 
-#include "core/store/BaselineTable.h"
 #include "core/store/SqliteMigrations.h"
+#include "core/store/StoreTables.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -702,15 +702,10 @@ AppendResult SqliteEventStore::appendBatch(const QList<okta::LogEvent>& events,
 std::optional<IngestCursor> SqliteEventStore::cursor(const QString& source) const
 {
     if (!isOpen()) return std::nullopt;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT position, updated_ms FROM cursors WHERE source = ?"));
-    q.addBindValue(source);
-    if (!q.exec()) {
-        qCWarning(lcStore) << "cannot read cursor" << source << ':' << q.lastError().text();
-        return std::nullopt;
-    }
-    if (!q.next()) return std::nullopt;
-    return IngestCursor{source, q.value(0).toString(), q.value(1).toLongLong()};
+    QString error;
+    std::optional<IngestCursor> found = StoreTables::readCursor(m_db, source, &error);
+    if (!error.isEmpty()) qCWarning(lcStore) << "cannot read cursor" << source << ':' << error;
+    return found;
 }
 
 qint64 SqliteEventStore::eventCount() const
@@ -911,14 +906,14 @@ bool SqliteEventStore::saveBaselines(const QList<BaselineRecord>& records, QStri
         if (error) *error = QStringLiteral("the event store is not open");
         return false;
     }
-    return BaselineTable::save(m_db, records, error);
+    return StoreTables::saveBaselines(m_db, records, error);
 }
 
 QList<BaselineRecord> SqliteEventStore::loadBaselines() const
 {
     if (!isOpen()) return {};
     QString error;
-    QList<BaselineRecord> records = BaselineTable::load(m_db, &error);
+    QList<BaselineRecord> records = StoreTables::loadBaselines(m_db, &error);
     if (!error.isEmpty()) qCWarning(lcStore) << "cannot read baselines:" << error;
     return records;
 }

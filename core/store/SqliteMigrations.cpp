@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/SqliteMigrations.h"
 
+#include "core/store/StoreTables.h"
+
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -205,23 +207,7 @@ int readSchemaVersion(const QSqlDatabase& db, QString* error)
         return -1;
     }
     if (q.value(0).toInt() == 0) return 0;
-    if (!q.exec(QStringLiteral("SELECT version FROM schema_version"))) {
-        if (error) *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
-        return -1;
-    }
-    int rows = 0;
-    int version = -1;
-    while (q.next()) {
-        ++rows;
-        bool ok = false;
-        version = q.value(0).toInt(&ok);
-        if (!ok || version < 1) version = -1;
-    }
-    if (rows != 1 || version < 0) {
-        if (error) *error = QStringLiteral("the schema_version table is damaged (%1 rows)").arg(rows);
-        return -1;
-    }
-    return version;
+    return StoreTables::readSchemaVersionRow(db, error);
 }
 
 MigrationResult checkSchema(const QSqlDatabase& db, const QList<MigrationStep>& steps)

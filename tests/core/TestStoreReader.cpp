@@ -3,12 +3,13 @@
 // and drops an answer whose receiver is gone.
 #include "core/okta/EventParser.h"
 #include "core/pipeline/StoreReader.h"
-#include "support/TestSupport.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include "support/TestSupport.h"
 
 using namespace vigil;
 

@@ -2,6 +2,7 @@
 #include "ui/queue/AlertFilter.h"
 
 #include "core/risk/Geo.h"
+#include "core/text/EditDistance.h"
 #include "ui/queue/QueueText.h"
 
 #include <algorithm>
@@ -47,23 +48,7 @@ int severityRankFor(const QString& value)
     return -1;
 }
 
-// Levenshtein distance, for "did you mean" on short field names.
-int editDistance(QStringView a, QStringView b)
-{
-    QList<int> previous(b.size() + 1);
-    QList<int> current(b.size() + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
-        previous[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        current[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
-        }
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
+using text::editDistance;
 
 bool isSpace(QChar c)
 {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "core/store/BaselineTable.h"
+#include "core/store/StoreTables.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace vigil::store {
 
-bool BaselineTable::save(QSqlDatabase db, const QList<BaselineRecord>& records, QString* error)
+bool StoreTables::saveBaselines(QSqlDatabase db, const QList<BaselineRecord>& records, QString* error)
 {
     if (records.isEmpty()) return true;
     if (!db.transaction()) {
@@ -36,7 +36,7 @@ bool BaselineTable::save(QSqlDatabase db, const QList<BaselineRecord>& records, 
     return true;
 }
 
-QList<BaselineRecord> BaselineTable::load(const QSqlDatabase& db, QString* error)
+QList<BaselineRecord> StoreTables::loadBaselines(const QSqlDatabase& db, QString* error)
 {
     QList<BaselineRecord> records;
     QSqlQuery q(db);
@@ -48,6 +48,41 @@ QList<BaselineRecord> BaselineTable::load(const QSqlDatabase& db, QString* error
     while (q.next())
         records.append({q.value(0).toInt(), q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toLongLong()});
     return records;
+}
+
+std::optional<IngestCursor> StoreTables::readCursor(const QSqlDatabase& db, const QString& source, QString* error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT position, updated_ms FROM cursors WHERE source = ?"));
+    q.addBindValue(source);
+    if (!q.exec()) {
+        if (error) *error = q.lastError().text();
+        return std::nullopt;
+    }
+    if (!q.next()) return std::nullopt;
+    return IngestCursor{source, q.value(0).toString(), q.value(1).toLongLong()};
+}
+
+int StoreTables::readSchemaVersionRow(const QSqlDatabase& db, QString* error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_version"))) {
+        if (error) *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
+        return -1;
+    }
+    int rows = 0;
+    int version = -1;
+    while (q.next()) {
+        ++rows;
+        bool ok = false;
+        version = q.value(0).toInt(&ok);
+        if (!ok || version < 1) version = -1;
+    }
+    if (rows != 1 || version < 0) {
+        if (error) *error = QStringLiteral("the schema_version table is damaged (%1 rows)").arg(rows);
+        return -1;
+    }
+    return version;
 }
 
 } // namespace vigil::store
