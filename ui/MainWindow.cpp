@@ -5,6 +5,7 @@
 #include "core/okta/OktaAdminUrl.h"
 #include "core/pipeline/StoreReader.h"
 #include "core/store/EventStore.h"
+#include "core/store/SqlDialect.h"
 #include "ui/Icons.h"
 #include "ui/Theme.h"
 #include "ui/WindowLayout.h"
@@ -82,10 +83,15 @@ void MainWindow::refreshStoreStatus()
         return;
     }
     const QLocale locale;
+    const QString count = locale.toString(m_store->eventCount());
+    const QString size = locale.formattedDataSize(m_store->sizeOnDisk());
+    if (store::sql::isPostgres(m_store->database())) {
+        //: Status bar in team mode: "Team database postgresql://soc@db:5432/vigil · 12,345 events · 3.2 GB"
+        m_storeLabel->setText(tr("Team database %1 · %2 events · %3").arg(m_store->path(), count, size));
+        return;
+    }
     //: Status bar: number of stored Okta events and the database size, e.g. "Store 12,345 events · 3.2 MB"
-    m_storeLabel->setText(
-        tr("Store %1 events · %2")
-            .arg(locale.toString(m_store->eventCount()), locale.formattedDataSize(m_store->sizeOnDisk())));
+    m_storeLabel->setText(tr("Store %1 events · %2").arg(count, size));
 }
 
 void MainWindow::buildMenus()
@@ -125,19 +131,20 @@ void MainWindow::buildMenus()
 
 void MainWindow::openPolicyPreview()
 {
-    if (m_context.storePath.isEmpty()) return;
+    if (m_context.store.isEmpty()) return;
     // Its own connection: replaying a week of history must not hold up the event stream and the user
     // view, whose queries share the console's reader and run one after another.
-    auto* reader = new pipeline::StoreReader(m_context.storePath);
+    auto* reader = new pipeline::StoreReader(m_context.store);
     QString error;
     if (!reader->open(&error)) {
         delete reader;
         statusBar()->showMessage(tr("Stored history unavailable: %1").arg(error), 15000);
         return;
     }
-    const QString path = m_context.policyFile.isEmpty()
-                             ? QFileInfo(m_context.storePath).dir().filePath(QStringLiteral("policy.json"))
-                             : m_context.policyFile;
+    const QString dataDir =
+        !m_context.dataDir.isEmpty() ? m_context.dataDir : QFileInfo(m_context.store.sqlitePath).dir().path();
+    const QString path =
+        m_context.policyFile.isEmpty() ? QDir(dataDir).filePath(QStringLiteral("policy.json")) : m_context.policyFile;
     PolicyPreviewDialog dialog(reader, m_policy, path, this);
     reader->setParent(&dialog);
     connect(&dialog, &PolicyPreviewDialog::policySaved, this, [this, path](const risk::Policy& policy) {
@@ -374,9 +381,9 @@ void MainWindow::attachFeed(pipeline::ConsoleFeed* feed, const ConsoleContext& c
     m_thresholds = SeverityThresholds::fromPolicy(context.policy);
     m_store = nullptr; // the core thread owns the store from now on
     setWindowTitle(context.title);
-    if (!context.storePath.isEmpty()) {
+    if (!context.store.isEmpty()) {
         m_policyAction->setEnabled(true);
-        m_reader = new pipeline::StoreReader(context.storePath, this);
+        m_reader = new pipeline::StoreReader(context.store, this);
         QString error;
         if (!m_reader->open(&error)) {
             statusBar()->showMessage(tr("Stored history unavailable: %1").arg(error), 30000);

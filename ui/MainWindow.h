@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/pipeline/ConsoleFeed.h"
+#include "core/pipeline/StoreReader.h"
 #include "core/risk/Policy.h"
 #include "ui/Severity.h"
 #include "ui/map/MapTypes.h"
@@ -15,10 +16,6 @@
 namespace vigil::store {
 class EventStore;
 }
-namespace vigil::pipeline {
-class StoreReader;
-}
-
 class QAction;
 class QDockWidget;
 class QLabel;
@@ -35,10 +32,11 @@ struct ConsoleContext
 {
     QString title;
     risk::Policy policy = risk::Policy::defaults();
-    QString storePath;    // the SQLite file the core writes; read through a StoreReader
-    QString orgUrl;       // https://acme.okta.com
-    QString oktaAdminUrl; // explicit admin console URL, else derived from orgUrl
-    QString policyFile;   // where a saved policy goes; empty: the built-in default is in use
+    pipeline::StoreSource store; // what the core writes (SQLite file or team database); read through StoreReaders
+    QString dataDir;             // for files beside the store (policy.json); default: the SQLite file's folder
+    QString orgUrl;              // https://acme.okta.com
+    QString oktaAdminUrl;        // explicit admin console URL, else derived from orgUrl
+    QString policyFile;          // where a saved policy goes; empty: the built-in default is in use
 };
 
 class AlertDetailPanel;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/EventQueries.h"
 
+#include "core/store/SqlDialect.h"
 #include "core/store/SqliteEventStore.h"
 #include "core/text/EditDistance.h"
 
@@ -64,7 +65,7 @@ QString sqlString(const QString& value)
     return clean;
 }
 
-// A LIKE pattern (ASCII case-insensitive in SQLite) for `value` with its wildcards escaped.
+// A LIKE pattern for `value` with its wildcards escaped, for sql::likeOperator() (case-insensitive on both stores).
 QString likePattern(const QString& value, bool anyBefore, bool anyAfter)
 {
     QString escaped;
@@ -87,6 +88,10 @@ QString idList(QList<qint64> ids)
     return out + u')';
 }
 
+// Boolean SQL both dialects accept (PostgreSQL has no integer truth values; SQLite knows TRUE and FALSE).
+const QString kNever = QStringLiteral("FALSE");
+const QString kAlways = QStringLiteral("TRUE");
+
 // Above this many ids the condition names the dictionary query instead of the ids: SQLite runs it once per
 // statement, and page fetches do not parse a list of a hundred thousand numbers each time.
 constexpr qsizetype kMaxLiteralIds = 2000;
@@ -95,7 +100,7 @@ constexpr qsizetype kMaxLiteralIds = 2000;
 struct Resolved
 {
     QList<qint64> ids;
-    QString condition; // over e.<column>; "0" when no id matches
+    QString condition; // over e.<column>; kNever when no id matches
 };
 
 class Resolver
@@ -103,6 +108,7 @@ class Resolver
 public:
     Resolver(const QSqlDatabase& db, QString* error)
         : m_db(db)
+        , m_like(u' ' + sql::likeOperator(db) + u' ')
         , m_error(error)
     {
     }
@@ -119,7 +125,7 @@ public:
         Resolved r;
         QStringList ors;
         for (const QString& p : patterns)
-            ors.append(column + QStringLiteral(" LIKE ") + p);
+            ors.append(column + m_like + p);
         const QString where = ors.join(QStringLiteral(" OR "));
         if (!where.isEmpty()) {
             QSqlQuery q(m_db);
@@ -132,7 +138,8 @@ public:
                 r.ids.append(q.value(0).toLongLong());
         }
         if (!subnets.isEmpty()) {
-            // Ranges are tested here: SQLite does not know addresses. The ips table holds one row per address seen.
+            // Ranges are tested here, the same for both stores (SQLite does not know addresses; the column is text).
+            // The ips table holds one row per address seen.
             QSqlQuery q(m_db);
             q.setForwardOnly(true);
             if (!q.exec(QStringLiteral("SELECT id, ") + column + QStringLiteral(" FROM ") + table)) {
@@ -153,7 +160,7 @@ public:
             r.ids.erase(std::unique(r.ids.begin(), r.ids.end()), r.ids.end());
         }
         if (r.ids.isEmpty()) {
-            r.condition = QStringLiteral("0");
+            r.condition = kNever;
         } else if (r.ids.size() > kMaxLiteralIds && subnets.isEmpty()) {
             r.condition =
                 eventColumn + QStringLiteral(" IN (SELECT id FROM ") + table + QStringLiteral(" WHERE ") + where + u')';
@@ -171,6 +178,7 @@ private:
     }
 
     QSqlDatabase m_db;
+    QString m_like;
     QString* m_error;
     bool m_failed = false;
 };
@@ -186,13 +194,13 @@ std::optional<qint64> scalar(const QSqlDatabase& db, const QString& sql, QString
 }
 
 // Runs its queries inside one read transaction, so that the newest seq, the dictionaries and the matches it reads
-// are one snapshot of a store that the core keeps writing (WAL readers see the file as of their first read).
+// are one snapshot of a store that the core (or, in team mode, every console) keeps writing.
 class ReadSnapshot
 {
 public:
     explicit ReadSnapshot(QSqlDatabase db)
         : m_db(std::move(db))
-        , m_open(m_db.transaction())
+        , m_open(sql::beginReadSnapshot(m_db))
     {
     }
     ~ReadSnapshot()
@@ -279,6 +287,34 @@ bool scanMatches(const QSqlDatabase& db, EventIndex* index, qint64 afterSeq, qin
         ++count;
     }
     index->count = count;
+    return true;
+}
+
+// Stored events with afterSeq < seq <= toSeq (a range of the primary key: cheap).
+std::optional<qint64> countSeqs(const QSqlDatabase& db, qint64 afterSeq, qint64 toSeq, QString* error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT count(*) FROM events WHERE seq > ? AND seq <= ?"));
+    q.addBindValue(afterSeq);
+    q.addBindValue(toSeq);
+    if (!q.exec() || !q.next()) {
+        if (error) *error = q.lastError().text();
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
+// How far behind the newest seq another console's transaction may still commit events that the index should hold:
+// far more than a batch (a System Log page is at most 1,000 events) stored while another is being stored.
+constexpr qint64 kSettleWindow = 50000;
+
+// Records how many events the last kSettleWindow seqs up to index->lastSeq hold now (EventIndex::settleCount).
+bool settle(const QSqlDatabase& db, EventIndex* index, QString* error)
+{
+    index->settleFrom = std::max<qint64>(0, index->lastSeq - kSettleWindow);
+    const std::optional<qint64> n = countSeqs(db, index->settleFrom, index->lastSeq, error);
+    if (!n) return false;
+    index->settleCount = *n;
     return true;
 }
 
@@ -597,7 +633,7 @@ int EventIndex::rowsInPage(int page) const
 
 // ---- queries -----------------------------------------------------------------------------------------------
 
-EventQueries::EventQueries(const SqliteEventStore& store)
+EventQueries::EventQueries(const EventStore& store)
     : m_store(store)
 {
 }
@@ -609,6 +645,8 @@ EventQueries::EventQueries(const SqliteEventStore& store)
 //   millions in milliseconds. Matches come out of the index unordered and are sorted by seq.
 // - "time range": a since:/until: window over a small part of the store reads only its buckets' rows.
 // - "seq": everything else reads the table in seq order; the first page stops early, a count reads it all.
+// PostgreSQL's planner needs none of this: it has (actor_id, published), (ip_id, published) and (published, seq)
+// indexes and statistics, and no INDEXED BY. There the same conditions go to it as they are ("planner").
 bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, QString* error) const
 {
     *out = CompiledEventFilter{};
@@ -617,6 +655,8 @@ bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, 
         return false;
     }
     const QSqlDatabase db = m_store.database();
+    const bool postgres = sql::isPostgres(db);
+    const QString like = u' ' + sql::likeOperator(db) + u' ';
     Resolver resolver(db, error);
     QStringList conditions;
     qint64 sinceMs = std::numeric_limits<qint64>::min();
@@ -680,7 +720,7 @@ bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, 
                 const QString word = lower == u"fail" || lower == u"failed"    ? QStringLiteral("failure")
                                      : lower == u"ok" || lower == u"succeeded" ? QStringLiteral("success")
                                                                                : v;
-                ors.append(QStringLiteral("e.outcome LIKE ") + likePattern(word, false, false));
+                ors.append(QStringLiteral("e.outcome") + like + likePattern(word, false, false));
             }
             condition = u'(' + ors.join(QStringLiteral(" OR ")) + u')';
             break;
@@ -696,7 +736,7 @@ bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, 
                     const Resolved r = resolver.resolve(table, column, eventColumn, {p});
                     if (!r.ids.isEmpty()) ors.append(r.condition);
                 }
-                ors.append(QStringLiteral("e.outcome LIKE ") + p);
+                ors.append(QStringLiteral("e.outcome") + like + p);
             }
             condition = u'(' + ors.join(QStringLiteral(" OR ")) + u')';
             break;
@@ -713,19 +753,19 @@ bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, 
         if (resolver.failed()) return false;
         if (clause.negate) {
             // NULL (an event without a user or IP) is not excluded by a term about users or IPs.
-            if (condition != u"0")
-                conditions.append(QStringLiteral("NOT coalesce(") + condition + QStringLiteral(", 0)"));
+            if (condition != kNever)
+                conditions.append(QStringLiteral("NOT coalesce(") + condition + QStringLiteral(", FALSE)"));
         } else {
-            if (condition == u"0") out->matchesNothing = true;
+            if (condition == kNever) out->matchesNothing = true;
             conditions.append(condition);
         }
     }
     if (sinceMs >= untilMs) out->matchesNothing = true;
     out->from = QStringLiteral("events e");
-    out->accessPath = QStringLiteral("seq");
-    if (conditions.isEmpty()) conditions.append(QStringLiteral("1"));
+    out->accessPath = postgres ? QStringLiteral("planner") : QStringLiteral("seq");
+    if (conditions.isEmpty()) conditions.append(kAlways);
 
-    if (!out->matchesNothing
+    if (!postgres && !out->matchesNothing
         && (seek || sinceMs != std::numeric_limits<qint64>::min() || untilMs != std::numeric_limits<qint64>::max())) {
         // The store's bucket range and roughly how many rows a full read would touch.
         const std::optional<qint64> minBucket = scalar(db, QStringLiteral("SELECT min(bucket) FROM events"), error);
@@ -762,14 +802,20 @@ bool EventQueries::compile(const EventFilter& filter, CompiledEventFilter* out, 
 
 bool EventQueries::buildIndex(const EventFilter& filter, EventIndex* out, QString* error, int pageSize) const
 {
+    ReadSnapshot snapshot(m_store.database());
+    return buildInSnapshot(filter, out, error, pageSize);
+}
+
+bool EventQueries::buildInSnapshot(const EventFilter& filter, EventIndex* out, QString* error, int pageSize) const
+{
     *out = EventIndex{};
     out->filter = filter;
     out->pageSize = std::max(1, pageSize);
     const QSqlDatabase db = m_store.database();
-    ReadSnapshot snapshot(db);
     const std::optional<qint64> lastSeq = scalar(db, QStringLiteral("SELECT max(seq) FROM events"), error);
     if (!lastSeq) return false;
     out->lastSeq = *lastSeq;
+    if (sql::isPostgres(db) && !settle(db, out, error)) return false;
     if (!compile(filter, &out->compiled, error)) return false;
     if (out->compiled.matchesNothing || out->lastSeq == 0) return true;
     if (filter.isEmpty()) {
@@ -795,23 +841,33 @@ bool EventQueries::extendIndex(EventIndex* index, qint64* added, QString* error)
     ReadSnapshot snapshot(db);
     const std::optional<qint64> lastSeq = scalar(db, QStringLiteral("SELECT max(seq) FROM events"), error);
     if (!lastSeq) return false;
+    if (index->settleCount >= 0) {
+        const std::optional<qint64> settled = countSeqs(db, index->settleFrom, index->lastSeq, error);
+        if (!settled) return false;
+        if (*settled != index->settleCount) {
+            // Another console's transaction committed events with seqs this index had already passed.
+            const int rebuilds = index->rebuilds + 1;
+            const EventFilter filter = index->filter;
+            if (!buildInSnapshot(filter, index, error, index->pageSize)) return false;
+            index->rebuilds = rebuilds;
+            if (added) *added = index->count;
+            return true;
+        }
+    }
     if (*lastSeq <= index->lastSeq) return true;
     const qint64 before = index->count;
+    const auto done = [&](qint64 fresh) {
+        if (added) *added = fresh;
+        return index->settleCount < 0 || settle(db, index, error);
+    };
     if (index->contiguous) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT count(*) FROM events WHERE seq > ? AND seq <= ?"));
-        q.addBindValue(index->lastSeq);
-        q.addBindValue(*lastSeq);
-        if (!q.exec() || !q.next()) {
-            if (error) *error = q.lastError().text();
-            return false;
-        }
-        const qint64 fresh = q.value(0).toLongLong();
+        const std::optional<qint64> counted = countSeqs(db, index->lastSeq, *lastSeq, error);
+        if (!counted) return false;
+        const qint64 fresh = *counted;
         if (fresh == *lastSeq - index->lastSeq) {
             index->count += fresh;
             index->lastSeq = *lastSeq;
-            if (added) *added = fresh;
-            return true;
+            return done(fresh);
         }
         // Gaps from now on: keep the positions of the old events (they are still every seq from firstSeq on) as
         // page starts, and go on with a pass over the new ones.
@@ -825,8 +881,7 @@ bool EventQueries::extendIndex(EventIndex* index, qint64* added, QString* error)
     const qint64 from = index->lastSeq;
     index->lastSeq = *lastSeq;
     if (!scanMatches(db, index, from, *lastSeq, error)) return false;
-    if (added) *added = index->count - before;
-    return true;
+    return done(index->count - before);
 }
 
 QList<EventRow> EventQueries::page(const EventIndex& index, int page, QString* error) const
@@ -884,17 +939,25 @@ QList<EventRow> EventQueries::newest(const EventFilter& filter, int limit, qint6
 QStringList EventQueries::explain(const EventIndex& index) const
 {
     QStringList lines;
-    auto plan = [&](const QString& label, const QString& sql, const QList<qint64>& binds) {
+    const bool postgres = sql::isPostgres(m_store.database());
+    auto plan = [&](const QString& label, const QString& statement, const QList<qint64>& binds) {
         QSqlQuery q(m_store.database());
-        q.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + sql);
-        for (const qint64 b : binds)
-            q.addBindValue(b);
-        if (!q.exec()) {
+        bool ran = false;
+        if (postgres) {
+            // EXPLAIN cannot be a prepared statement there: the bounds go in as text.
+            ran = q.exec(QStringLiteral("EXPLAIN ") + sql::inlineIntegers(statement, binds));
+        } else {
+            q.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + statement);
+            for (const qint64 b : binds)
+                q.addBindValue(b);
+            ran = q.exec();
+        }
+        if (!ran) {
             lines.append(label + QStringLiteral(": ") + q.lastError().text());
             return;
         }
         while (q.next())
-            lines.append(label + QStringLiteral(": ") + q.value(3).toString());
+            lines.append(label + QStringLiteral(": ") + q.value(postgres ? 0 : 3).toString());
     };
     if (!index.contiguous) plan(QStringLiteral("count"), matchSql(index.compiled), {0, index.lastSeq});
     const CompiledEventFilter& c = index.compiled;

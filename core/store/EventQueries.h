@@ -10,7 +10,7 @@
 
 namespace vigil::store {
 
-class SqliteEventStore;
+class EventStore;
 
 // One row of the console's event stream: what the table shows, plus the uuid to fetch the raw JSON with.
 struct EventRow
@@ -102,7 +102,7 @@ struct CompiledEventFilter
     // read on in seq order from their start (the window's rows are close together in seq), so no sort.
     QString countFrom;  // replaces `from` in the counting pass when set
     QString countWhere; // ANDed to `where` in the counting pass when set
-    QString accessPath; // "seq", "actor index", "ip index" or "time range", for tests and the benchmark
+    QString accessPath; // "seq", "actor index", "ip index", "time range" (SQLite) or "planner" (PostgreSQL)
 };
 
 // Where the matching events are, for random access by row with keyset paging. Position 0 is the OLDEST matching
@@ -121,6 +121,12 @@ struct EventIndex
     bool contiguous = false;
     qint64 firstSeq = 0;
     QList<qint64> pageStarts; // otherwise: the seq at position p * pageSize, for each page p
+    // PostgreSQL, where several consoles store at once and a transaction can commit after one that took later seqs:
+    // how many events had a seq in (settleFrom, lastSeq] when the index was last brought up to date. extendIndex()
+    // counts them again and starts over (rebuilds + 1: positions moved) when some arrived behind lastSeq since.
+    qint64 settleFrom = 0;
+    qint64 settleCount = -1; // -1: not tracked (SQLite has one writer at a time, committing in seq order)
+    int rebuilds = 0;
 
     int pageCount() const { return int((count + pageSize - 1) / pageSize); }
     // The stream's row (0 = newest) as a page and a slot in that page's rows (which are oldest first).
@@ -130,14 +136,16 @@ struct EventIndex
     int rowsInPage(int page) const;
 };
 
-// The console's SQL over the store's own connection (SqliteEventStore::database()), on the thread that owns it:
-// the StoreReader's thread in the console. Tables: core/store/SqliteMigrations.cpp.
+// The console's SQL over the store's own connection (EventStore::database()), on the thread that owns it: the
+// StoreReader's thread in the console. The same statements run on the embedded SQLite store and on team mode's
+// PostgreSQL one (core/store/SqlDialect.h for where they differ). Tables: core/store/SqliteMigrations.cpp and
+// PostgresMigrations.cpp.
 class EventQueries
 {
     Q_DECLARE_TR_FUNCTIONS(EventQueries)
 
 public:
-    explicit EventQueries(const SqliteEventStore& store);
+    explicit EventQueries(const EventStore& store);
 
     // The filter made concrete for the store as it is now. False with `error` when the store cannot be read.
     bool compile(const EventFilter& filter, CompiledEventFilter* out, QString* error) const;
@@ -148,8 +156,9 @@ public:
                     EventIndex* out,
                     QString* error,
                     int pageSize = EventIndex::kDefaultPageSize) const;
-    // `index` brought up to the events stored since it was built (their positions come after the old ones). Falls
-    // back to a full build when the unfiltered store is no longer gap-free. `added` = matches appended.
+    // `index` brought up to the events stored since it was built (their positions come after the old ones). `added` =
+    // matches appended. On PostgreSQL, when events were committed behind the index's newest seq meanwhile (another
+    // console's transaction), it is built again instead and `rebuilds` goes up: the old positions are void.
     bool extendIndex(EventIndex* index, qint64* added, QString* error) const;
     // The rows of page `page`, oldest first (EventIndex::rowsInPage() of them unless the store lost rows).
     QList<EventRow> page(const EventIndex& index, int page, QString* error) const;
@@ -162,11 +171,14 @@ public:
                            qint64 beforeSeq = std::numeric_limits<qint64>::max(),
                            QString* error = nullptr) const;
 
-    // EXPLAIN QUERY PLAN of the index pass and of a page fetch, one line per plan step (tests, benchmark).
+    // The plan of the index pass and of a page fetch, one line per step (tests, benchmark): EXPLAIN QUERY PLAN on
+    // SQLite, EXPLAIN on PostgreSQL.
     QStringList explain(const EventIndex& index) const;
 
 private:
-    const SqliteEventStore& m_store;
+    bool buildInSnapshot(const EventFilter& filter, EventIndex* out, QString* error, int pageSize) const;
+
+    const EventStore& m_store;
 };
 
 } // namespace vigil::store

@@ -80,4 +80,53 @@ std::optional<qint64> insertedId(QSqlQuery& executed)
     return id.toLongLong();
 }
 
+QString likeOperator(const QSqlDatabase& db)
+{
+    return dialectOf(db) == Dialect::Postgres ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
+}
+
+QString jsonTextMember(const QSqlDatabase& db, const QString& column, const QString& key)
+{
+    if (dialectOf(db) == Dialect::Postgres) {
+        // QJsonDocument::Compact writes no space around the colon and escapes only quotes, backslashes and
+        // control characters inside strings. substring() answers the first group: the whole value.
+        return QStringLiteral("substring(%1 from '\"%2\":\"(([^\"\\\\]|\\\\.)*)\"')").arg(column, key);
+    }
+    return QStringLiteral("CASE WHEN json_valid(%1) THEN json_extract(%1, '$.%2') END").arg(column, key);
+}
+
+bool beginReadSnapshot(QSqlDatabase& db, QString* error)
+{
+    if (!db.transaction()) {
+        if (error) *error = db.lastError().text();
+        return false;
+    }
+    if (dialectOf(db) == Dialect::Sqlite) return true;
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))) return true;
+    if (error) *error = q.lastError().text();
+    db.rollback();
+    return false;
+}
+
+QString inlineIntegers(const QString& sql, const QList<qint64>& binds)
+{
+    QString out;
+    out.reserve(sql.size() + binds.size() * 8);
+    qsizetype next = 0;
+    QChar quote;
+    for (const QChar c : sql) {
+        if (!quote.isNull()) {
+            if (c == quote) quote = QChar();
+        } else if (c == u'\'' || c == u'"') {
+            quote = c;
+        } else if (c == u'?' && next < binds.size()) {
+            out += QString::number(binds.at(next++));
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
 } // namespace vigil::store::sql

@@ -40,4 +40,24 @@ qint64 advisoryKey(const QString& name);
 QString insertReturningId(const QSqlDatabase& db, const QString& sql);
 std::optional<qint64> insertedId(QSqlQuery& executed);
 
+// The console's read queries (event stream, audit view), where the dialects differ in small ways:
+
+// LIKE as the views mean it, case-insensitive: SQLite's LIKE already is (for ASCII), PostgreSQL's is not, so ILIKE.
+QString likeOperator(const QSqlDatabase& db);
+
+// An SQL expression for the string member `key` at the top level of the JSON object in the text column `column`,
+// NULL when there is none, and NULL rather than an error when a row holds no valid JSON (one damaged audit record
+// must not break the filter): json_extract behind json_valid on SQLite; on PostgreSQL, where a cast to jsonb would
+// abort the whole statement, a pattern over the compact JSON Vigil writes (`"key":"value"`). `key` is a plain word.
+QString jsonTextMember(const QSqlDatabase& db, const QString& column, const QString& key);
+
+// Opens a read-only transaction whose statements all see one snapshot of the database: a plain BEGIN on SQLite (a
+// WAL reader keeps the snapshot of its first read), REPEATABLE READ on PostgreSQL (READ COMMITTED, the default,
+// would let each statement see later commits). End it with commit().
+bool beginReadSnapshot(QSqlDatabase& db, QString* error = nullptr);
+
+// `sql` with its `?` placeholders (outside quoted text) replaced by the integers in `binds`, in order: for statements
+// that cannot be prepared, such as PostgreSQL's EXPLAIN.
+QString inlineIntegers(const QString& sql, const QList<qint64>& binds);
+
 } // namespace vigil::store::sql

@@ -231,7 +231,7 @@ int main(int argc, char** argv)
     for (const auto& [label, span] : {std::pair{u"last 7 days"_qs, pipeline::PolicyPreview::kDefaultSpanMs},
                                       std::pair{u"last 24 hours"_qs, kDayMs}}) {
         const pipeline::PreviewResult r =
-            reader.queryBlocking<pipeline::PreviewResult>([span](store::SqliteEventStore& store) {
+            reader.queryBlocking<pipeline::PreviewResult>([span](store::EventStore& store) {
                 pipeline::PolicyPreview::Options options;
                 options.window = pipeline::PolicyPreview::defaultWindow(store, span);
                 return pipeline::PolicyPreview::run(store, risk::Policy::defaults(), lowered(), options);
@@ -247,7 +247,7 @@ int main(int argc, char** argv)
                 .arg(ui::PreviewResultModel::summary(r)));
     }
     {
-        const pipeline::PreviewResult r = reader.queryBlocking<pipeline::PreviewResult>([](store::SqliteEventStore& s) {
+        const pipeline::PreviewResult r = reader.queryBlocking<pipeline::PreviewResult>([](store::EventStore& s) {
             pipeline::PolicyPreview::Options options;
             options.window = pipeline::PolicyPreview::defaultWindow(s);
             return pipeline::PolicyPreview::run(s, risk::Policy::defaults(), risk::Policy::defaults(), options);
@@ -258,7 +258,7 @@ int main(int argc, char** argv)
     }
 
     // The audit log: everything at once, against the view's first page.
-    reader.queryBlocking<int>([](store::SqliteEventStore& store) {
+    reader.queryBlocking<int>([](store::EventStore& store) {
         QElapsedTimer t;
         t.start();
         const audit::AuditLog log(store.database());

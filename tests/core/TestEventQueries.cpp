@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The event stream's queries: the filter language, counts, pages by row (newest first) over keyset page starts,
-// growth, gaps, and the access paths SQLite is given.
+// growth, gaps, and the access paths SQLite is given. Everything about stored events runs the same assertions on the
+// embedded SQLite store and on team mode's PostgreSQL store (a private cluster; skipped only without PostgreSQL).
 #include "core/store/EventQueries.h"
 #include "core/store/SqliteEventStore.h"
 
 #include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -12,6 +15,7 @@
 #include <functional>
 
 #include "support/EventStoreFixture.h"
+#include "support/StoreBackends.h"
 #include "support/TestSupport.h"
 
 using namespace vigil;
@@ -19,6 +23,7 @@ using store::EventFilter;
 using store::EventIndex;
 using store::EventQueries;
 using Predicate = std::function<bool(const test::StoredEvent&)>;
+using test::StoreBackends;
 
 namespace {
 
@@ -39,42 +44,62 @@ private slots:
     void parseTimes();
     void counts_data();
     void counts();
+    void pagesByRow_data() { StoreBackends::addRows(); }
     void pagesByRow();
+    void newestKeyset_data() { StoreBackends::addRows(); }
     void newestKeyset();
+    void growth_data() { StoreBackends::addRows(); }
     void growth();
+    void gapsAreNotAssumedAway_data() { StoreBackends::addRows(); }
     void gapsAreNotAssumedAway();
     void accessPaths();
+    // PostgreSQL only.
+    void postgresPlans();
+    void lateCommitsBehindTheIndex();
+    void corpusEvents_data() { StoreBackends::addRows(); }
     void corpusEvents();
 
 private:
     // Newest first, as the stream shows them.
-    QList<test::StoredEvent> expected(const Predicate& match) const
+    QList<test::StoredEvent> expected(const QString& backend, const Predicate& match) const
     {
         QList<test::StoredEvent> out;
-        for (auto it = m_stored.crbegin(); it != m_stored.crend(); ++it) {
+        const QList<test::StoredEvent> stored = m_stored.value(backend);
+        for (auto it = stored.crbegin(); it != stored.crend(); ++it) {
             if (match(*it)) out.append(*it);
         }
         return out;
     }
-    void checkRows(const EventIndex& index, const QList<test::StoredEvent>& want, const QList<qint64>& rows);
+    void checkRows(const store::EventStore& store,
+                   const EventIndex& index,
+                   const QList<test::StoredEvent>& want,
+                   const QList<qint64>& rows);
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<store::SqliteEventStore> m_store;
-    QList<test::StoredEvent> m_stored;
+    StoreBackends m_backends;
+    // The same five bursts in each backend's store, keyed by backend.
+    QHash<QString, std::shared_ptr<store::EventStore>> m_stores;
+    QHash<QString, QList<test::StoredEvent>> m_stored;
 };
 
 void TestEventQueries::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    m_store = std::make_unique<store::SqliteEventStore>(m_dir.filePath(QStringLiteral("events.sqlite")));
-    QString error;
-    QVERIFY2(m_store->open(&error), qPrintable(error));
-    // Five bursts six hours apart: a day of buckets, so that time windows can cover a small part of the store.
-    for (int burst = 0; burst < 5; ++burst) {
-        test::SyntheticEventGenerator generator(40, 7 + burst, kStart + burst * kBurstGapMs);
-        QVERIFY2(test::appendNdjson(*m_store, generator.ndjson(1000), &m_stored, &error, 700), qPrintable(error));
+    QVERIFY2(m_backends.start(), qPrintable(m_backends.error()));
+    for (const QString& backend :
+         {QString::fromLatin1(StoreBackends::kSqlite), QString::fromLatin1(StoreBackends::kPostgres)}) {
+        QString skip;
+        if (!m_backends.available(backend, &skip)) continue;
+        std::shared_ptr<store::EventStore> db = m_backends.create(backend);
+        QVERIFY(db);
+        QString error;
+        // Five bursts six hours apart: a day of buckets, so that time windows can cover a small part of the store.
+        for (int burst = 0; burst < 5; ++burst) {
+            test::SyntheticEventGenerator generator(40, 7 + burst, kStart + burst * kBurstGapMs);
+            QVERIFY2(test::appendNdjson(*db, generator.ndjson(1000), &m_stored[backend], &error, 700),
+                     qPrintable(error));
+        }
+        QCOMPARE(m_stored[backend].size(), 5000);
+        m_stores.insert(backend, db);
     }
-    QCOMPARE(m_stored.size(), 5000);
 }
 
 void TestEventQueries::parse_data()
@@ -120,7 +145,8 @@ void TestEventQueries::parse()
         // Invalid filters are never run.
         QString error;
         EventIndex index;
-        QVERIFY(!EventQueries(*m_store).buildIndex(filter, &index, &error));
+        QVERIFY(!EventQueries(*m_stores.value(QString::fromLatin1(StoreBackends::kSqlite)))
+                     .buildIndex(filter, &index, &error));
         QCOMPARE(error, filter.errorString());
     }
 }
@@ -146,63 +172,93 @@ void TestEventQueries::parseTimes()
 
 void TestEventQueries::counts_data()
 {
+    StoreBackends::addColumn();
     QTest::addColumn<QString>("text");
     QTest::addColumn<Predicate>("match");
+    struct Case
+    {
+        QString name;
+        QString text;
+        Predicate match;
+    };
+    QList<Case> cases;
+    // Rows as newRow(name) << text << match, once per backend.
+    struct Rows
+    {
+        QList<Case>& cases;
+        QString name;
+        QString text;
+        Rows& operator<<(const QString& t)
+        {
+            text = t;
+            return *this;
+        }
+        Rows& operator<<(const Predicate& p)
+        {
+            cases.append({name, text, p});
+            return *this;
+        }
+    };
+    const auto newRow = [&](const char* name) { return Rows{cases, QString::fromLatin1(name), {}}; };
     auto has = [](const QString& s, const QString& part) { return s.contains(part, Qt::CaseInsensitive); };
     const qint64 mid = kStart + 2 * kBurstGapMs + 100 * 1000; // inside the third burst
 
-    QTest::newRow("all") << QString() << Predicate([](const auto&) { return true; });
-    QTest::newRow("user") << u"user:USER7@"_qs << Predicate([=](const auto& e) { return has(e.actor, u"user7@"_qs); });
-    QTest::newRow("user list") << u"user:user7@,user12@"_qs << Predicate([=](const auto& e) {
+    newRow("all") << QString() << Predicate([](const auto&) { return true; });
+    newRow("user") << u"user:USER7@"_qs << Predicate([=](const auto& e) { return has(e.actor, u"user7@"_qs); });
+    newRow("user list") << u"user:user7@,user12@"_qs << Predicate([=](const auto& e) {
         return has(e.actor, u"user7@"_qs) || has(e.actor, u"user12@"_qs);
     });
-    QTest::newRow("many users") << u"user:corp.example"_qs << Predicate([](const auto&) { return true; });
-    QTest::newRow("no such user") << u"user:nobody"_qs << Predicate([](const auto&) { return false; });
-    QTest::newRow("type prefix") << u"type:user.session"_qs
-                                 << Predicate([](const auto& e) { return e.type.startsWith(u"user.session"); });
-    QTest::newRow("type is a prefix, not a part")
+    newRow("many users") << u"user:corp.example"_qs << Predicate([](const auto&) { return true; });
+    newRow("no such user") << u"user:nobody"_qs << Predicate([](const auto&) { return false; });
+    newRow("type prefix") << u"type:user.session"_qs
+                          << Predicate([](const auto& e) { return e.type.startsWith(u"user.session"); });
+    newRow("type is a prefix, not a part")
         << u"type:session"_qs << Predicate([](const auto& e) { return e.type.startsWith(u"session"); });
-    QTest::newRow("not type") << u"-type:user.session"_qs
-                              << Predicate([](const auto& e) { return !e.type.startsWith(u"user.session"); });
-    QTest::newRow("outcome") << u"outcome:failure"_qs
-                             << Predicate([](const auto& e) { return e.outcome == u"FAILURE"; });
-    QTest::newRow("outcome alias") << u"outcome:fail"_qs
-                                   << Predicate([](const auto& e) { return e.outcome == u"FAILURE"; });
-    QTest::newRow("ip prefix") << u"ip:198.51.100."_qs
-                               << Predicate([](const auto& e) { return e.ip.startsWith(u"198.51.100."); });
-    QTest::newRow("ip range") << u"ip:81.2.69.0/24"_qs
-                              << Predicate([](const auto& e) { return e.ip.startsWith(u"81.2.69."); });
-    QTest::newRow("user and type") << u"user:user3 type:user.authentication"_qs << Predicate([=](const auto& e) {
+    newRow("not type") << u"-type:user.session"_qs
+                       << Predicate([](const auto& e) { return !e.type.startsWith(u"user.session"); });
+    newRow("outcome") << u"outcome:failure"_qs << Predicate([](const auto& e) { return e.outcome == u"FAILURE"; });
+    newRow("outcome alias") << u"outcome:fail"_qs << Predicate([](const auto& e) { return e.outcome == u"FAILURE"; });
+    newRow("ip prefix") << u"ip:198.51.100."_qs
+                        << Predicate([](const auto& e) { return e.ip.startsWith(u"198.51.100."); });
+    newRow("ip range") << u"ip:81.2.69.0/24"_qs
+                       << Predicate([](const auto& e) { return e.ip.startsWith(u"81.2.69."); });
+    newRow("user and type") << u"user:user3 type:user.authentication"_qs << Predicate([=](const auto& e) {
         return has(e.actor, u"user3"_qs) && e.type.startsWith(u"user.authentication");
     });
-    QTest::newRow("user but not outcome")
-        << u"user:user1 outcome:!success"_qs
-        << Predicate([=](const auto& e) { return has(e.actor, u"user1"_qs) && e.outcome != u"SUCCESS"; });
-    QTest::newRow("text") << u"sso"_qs << Predicate([=](const auto& e) {
+    newRow("user but not outcome") << u"user:user1 outcome:!success"_qs << Predicate([=](const auto& e) {
+        return has(e.actor, u"user1"_qs) && e.outcome != u"SUCCESS";
+    });
+    newRow("text") << u"sso"_qs << Predicate([=](const auto& e) {
         return has(e.type, u"sso"_qs) || has(e.actor, u"sso"_qs) || has(e.ip, u"sso"_qs) || has(e.outcome, u"sso"_qs);
     });
-    QTest::newRow("text outcome") << u"allow"_qs << Predicate([](const auto& e) { return e.outcome == u"ALLOW"; });
-    QTest::newRow("since") << u"since:%1"_qs.arg(
-        QDateTime::fromMSecsSinceEpoch(mid, Qt::UTC).toString(Qt::ISODateWithMs))
-                           << Predicate([=](const auto& e) { return e.publishedMs >= mid; });
-    QTest::newRow("window and user") << u"user:user5 since:%1 until:%2"_qs.arg(
+    newRow("text outcome") << u"allow"_qs << Predicate([](const auto& e) { return e.outcome == u"ALLOW"; });
+    newRow("since") << u"since:%1"_qs.arg(QDateTime::fromMSecsSinceEpoch(mid, Qt::UTC).toString(Qt::ISODateWithMs))
+                    << Predicate([=](const auto& e) { return e.publishedMs >= mid; });
+    newRow("window and user") << u"user:user5 since:%1 until:%2"_qs.arg(
         QDateTime::fromMSecsSinceEpoch(kStart + 100000, Qt::UTC).toString(Qt::ISODateWithMs),
         QDateTime::fromMSecsSinceEpoch(mid, Qt::UTC).toString(Qt::ISODateWithMs))
-                                     << Predicate([=](const auto& e) {
-                                            return has(e.actor, u"user5"_qs) && e.publishedMs >= kStart + 100000
-                                                   && e.publishedMs < mid;
-                                        });
+                              << Predicate([=](const auto& e) {
+                                     return has(e.actor, u"user5"_qs) && e.publishedMs >= kStart + 100000
+                                            && e.publishedMs < mid;
+                                 });
+    for (const char* backend : {StoreBackends::kSqlite, StoreBackends::kPostgres}) {
+        for (const Case& c : std::as_const(cases)) {
+            QTest::addRow("%s/%s", backend, qPrintable(c.name)) << QString::fromLatin1(backend) << c.text << c.match;
+        }
+    }
 }
 
 void TestEventQueries::counts()
 {
+    VIGIL_FETCH_BACKEND(m_backends, backend);
     QFETCH(QString, text);
     QFETCH(Predicate, match);
     const EventFilter filter = EventFilter::parse(text, kNow);
     QVERIFY2(filter.isValid(), qPrintable(filter.errorString()));
-    const QList<test::StoredEvent> want = expected(match);
+    const QList<test::StoredEvent> want = expected(backend, match);
     QString error;
-    const EventQueries queries(*m_store);
+    const store::EventStore& db = *m_stores.value(backend);
+    const EventQueries queries(db);
     QCOMPARE(queries.count(filter, &error), qint64(want.size()));
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -221,14 +277,15 @@ void TestEventQueries::counts()
     for (qint64 row = 0; row < index.count; row += std::max<qint64>(1, index.count / 97))
         sample.append(row);
     if (index.count > 0) sample.append(index.count - 1);
-    checkRows(index, want, sample);
+    checkRows(db, index, want, sample);
 }
 
-void TestEventQueries::checkRows(const EventIndex& index,
+void TestEventQueries::checkRows(const store::EventStore& store,
+                                 const EventIndex& index,
                                  const QList<test::StoredEvent>& want,
                                  const QList<qint64>& rows)
 {
-    const EventQueries queries(*m_store);
+    const EventQueries queries(store);
     QHash<int, QList<store::EventRow>> pages;
     for (const qint64 row : rows) {
         const int page = index.pageOfRow(row);
@@ -254,16 +311,18 @@ void TestEventQueries::checkRows(const EventIndex& index,
 void TestEventQueries::pagesByRow()
 {
     // The unfiltered store is gap-free: no pass over the rows, pages straight from seq ranges.
-    const EventQueries queries(*m_store);
+    VIGIL_FETCH_BACKEND(m_backends, backend);
+    const store::EventStore& db = *m_stores.value(backend);
+    const EventQueries queries(db);
     EventIndex index;
     QString error;
     QVERIFY2(queries.buildIndex(EventFilter(), &index, &error), qPrintable(error));
     QVERIFY(index.contiguous);
-    QCOMPARE(index.count, qint64(m_stored.size()));
+    QCOMPARE(index.count, qint64(m_stored.value(backend).size()));
     QCOMPARE(index.pageSize, 256);
     // Row 1000 of 5000 is the 1001st newest event.
-    const QList<test::StoredEvent> all = expected([](const auto&) { return true; });
-    checkRows(index, all, {0, 1, 255, 256, 999, 1000, 1001, 4743, 4744, 4999});
+    const QList<test::StoredEvent> all = expected(backend, [](const auto&) { return true; });
+    checkRows(db, index, all, {0, 1, 255, 256, 999, 1000, 1001, 4743, 4744, 4999});
     QCOMPARE(index.rowsInPage(index.pageCount() - 1), 5000 % 256);
     QCOMPARE(index.rowsInPage(0), 256);
     QCOMPARE(index.rowsInPage(index.pageCount()), 0);
@@ -271,9 +330,11 @@ void TestEventQueries::pagesByRow()
 
 void TestEventQueries::newestKeyset()
 {
-    const EventQueries queries(*m_store);
+    VIGIL_FETCH_BACKEND(m_backends, backend);
+    const EventQueries queries(*m_stores.value(backend));
     const EventFilter filter = EventFilter::parse(u"type:user.session"_qs, kNow);
-    const QList<test::StoredEvent> want = expected([](const auto& e) { return e.type.startsWith(u"user.session"); });
+    const QList<test::StoredEvent> want =
+        expected(backend, [](const auto& e) { return e.type.startsWith(u"user.session"); });
     QString error;
     const QList<store::EventRow> first = queries.newest(filter, 10, std::numeric_limits<qint64>::max(), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -288,7 +349,10 @@ void TestEventQueries::newestKeyset()
 
 void TestEventQueries::growth()
 {
-    const EventQueries queries(*m_store);
+    VIGIL_FETCH_BACKEND(m_backends, backend);
+    store::EventStore& db = *m_stores.value(backend);
+    QList<test::StoredEvent>& stored = m_stored[backend];
+    const EventQueries queries(db);
     const EventFilter all;
     const EventFilter user = EventFilter::parse(u"user:user9@"_qs, kNow);
     EventIndex allIndex;
@@ -301,10 +365,10 @@ void TestEventQueries::growth()
 
     // Later events, including a user the dictionary did not have when the index was built.
     test::SyntheticEventGenerator generator(60, 8, kStart + 5 * kBurstGapMs);
-    const qsizetype storedBefore = m_stored.size();
-    QVERIFY2(test::appendNdjson(*m_store, generator.ndjson(900), &m_stored, &error, 300), qPrintable(error));
+    const qsizetype storedBefore = stored.size();
+    QVERIFY2(test::appendNdjson(db, generator.ndjson(900), &stored, &error, 300), qPrintable(error));
     const auto isUser9 = [](const test::StoredEvent& e) { return e.actor == u"user9@corp.example"; };
-    const qint64 newForUser = std::count_if(m_stored.cbegin() + storedBefore, m_stored.cend(), isUser9);
+    const qint64 newForUser = std::count_if(stored.cbegin() + storedBefore, stored.cend(), isUser9);
     QVERIFY(newForUser > 0);
 
     qint64 added = 0;
@@ -319,13 +383,15 @@ void TestEventQueries::growth()
     QVERIFY(queries.extendIndex(&userIndex, &added, &error));
     QCOMPARE(added, qint64(0));
 
-    const QList<test::StoredEvent> allWant = expected([](const auto&) { return true; });
-    checkRows(allIndex, allWant, {0, 899, 900, 901, allIndex.count - 1});
-    const QList<test::StoredEvent> userWant = expected(isUser9);
+    QCOMPARE(allIndex.rebuilds, 0);
+    QCOMPARE(userIndex.rebuilds, 0);
+    const QList<test::StoredEvent> allWant = expected(backend, [](const auto&) { return true; });
+    checkRows(db, allIndex, allWant, {0, 899, 900, 901, allIndex.count - 1});
+    const QList<test::StoredEvent> userWant = expected(backend, isUser9);
     QList<qint64> rows;
     for (qint64 r = 0; r < userIndex.count; ++r)
         rows.append(r);
-    checkRows(userIndex, userWant, rows);
+    checkRows(db, userIndex, userWant, rows);
 
     // A user seen for the first time after the index was built (users 40–59 only exist in the new events).
     const EventFilter newUser = EventFilter::parse(u"user:user55@"_qs, kNow);
@@ -337,10 +403,11 @@ void TestEventQueries::growth()
 void TestEventQueries::gapsAreNotAssumedAway()
 {
     // A copy of the store with rows deleted in the middle: seq has gaps, and the index must not pretend otherwise.
-    QTemporaryDir dir;
-    store::SqliteEventStore gappy(dir.filePath(QStringLiteral("gaps.sqlite")));
+    VIGIL_FETCH_BACKEND(m_backends, backend);
+    const std::unique_ptr<store::EventStore> gappyStore = m_backends.create(backend);
+    QVERIFY(gappyStore);
+    store::EventStore& gappy = *gappyStore;
     QString error;
-    QVERIFY2(gappy.open(&error), qPrintable(error));
     QList<test::StoredEvent> stored;
     test::SyntheticEventGenerator generator(30, 9, kStart);
     QVERIFY(test::appendNdjson(gappy, generator.ndjson(1200), &stored, &error));
@@ -366,7 +433,10 @@ void TestEventQueries::gapsAreNotAssumedAway()
 
 void TestEventQueries::accessPaths()
 {
-    const EventQueries queries(*m_store);
+    // SQLite's plans; PostgreSQL's planner chooses its own (postgresPlans).
+    const QString backend = QString::fromLatin1(StoreBackends::kSqlite);
+    const store::EventStore& db = *m_stores.value(backend);
+    const EventQueries queries(db);
     QString error;
     auto plan = [&](const QString& text, QString* path) {
         EventIndex index;
@@ -398,21 +468,95 @@ void TestEventQueries::accessPaths()
     // …and finds what a pass over everything finds, pages included.
     const EventFilter window = EventFilter::parse(u"since:%1"_qs.arg(since), kNow);
     const QList<test::StoredEvent> want =
-        expected([](const auto& e) { return e.publishedMs >= kStart + 5 * kBurstGapMs; });
+        expected(backend, [](const auto& e) { return e.publishedMs >= kStart + 5 * kBurstGapMs; });
     QVERIFY(!want.isEmpty());
     EventIndex index;
     QVERIFY(queries.buildIndex(window, &index, &error, 100));
     QCOMPARE(index.count, qint64(want.size()));
-    checkRows(index, want, {0, 99, 100, 101, index.count - 1});
+    checkRows(db, index, want, {0, 99, 100, 101, index.count - 1});
+}
+
+void TestEventQueries::postgresPlans()
+{
+    VIGIL_REQUIRE_POSTGRES(m_backends);
+    const store::EventStore& db = *m_stores.value(QString::fromLatin1(StoreBackends::kPostgres));
+    const EventQueries queries(db);
+    for (const QString& text :
+         {QString(), u"user:user7@"_qs, u"ip:81.2.69.0/24"_qs, u"type:user.session -user:bob"_qs}) {
+        EventIndex index;
+        QString error;
+        QVERIFY2(queries.buildIndex(EventFilter::parse(text, kNow), &index, &error), qPrintable(error));
+        QCOMPARE(index.compiled.accessPath, u"planner"_qs);
+        QVERIFY(!index.compiled.where.contains(u"INDEXED BY"));
+        const QStringList plan = queries.explain(index);
+        QVERIFY2(!plan.isEmpty(), qPrintable(text));
+        QVERIFY2(plan.join(u'\n').contains(u"Scan"), qPrintable(plan.join(u'\n')));
+        QVERIFY2(!plan.join(u'\n').contains(u"ERROR"), qPrintable(plan.join(u'\n')));
+    }
+}
+
+void TestEventQueries::lateCommitsBehindTheIndex()
+{
+    // Two consoles storing at once: one transaction takes seq 101 and commits after another has committed 102–151.
+    // An index built in between has passed 101; extending it must notice and start over rather than miss the event.
+    VIGIL_REQUIRE_POSTGRES(m_backends);
+    pipeline::StoreSource source;
+    const std::unique_ptr<store::EventStore> db =
+        m_backends.create(QString::fromLatin1(StoreBackends::kPostgres), &source);
+    QVERIFY(db);
+    QString error;
+    QList<test::StoredEvent> stored;
+    test::SyntheticEventGenerator first(20, 3, kStart);
+    QVERIFY2(test::appendNdjson(*db, first.ndjson(100), &stored, &error), qPrintable(error));
+    {
+        QSqlDatabase late = source.team->connect(u"late-writer"_qs, u"vigil-test"_qs, &error);
+        QVERIFY2(late.isOpen(), qPrintable(error));
+        QVERIFY(late.transaction());
+        QSqlQuery insert(late);
+        QVERIFY2(insert.exec(u"INSERT INTO events(uuid, published, bucket, outcome, block_id, block_offset, raw_size)"
+                             " VALUES('late-1', %1, %2, 'SUCCESS', 0, 0, 0)"_qs.arg(kStart)
+                                 .arg(store::SqliteEventStore::bucketOf(kStart))),
+                 qPrintable(insert.lastError().text()));
+        test::SyntheticEventGenerator second(20, 4, kStart + 3600000);
+        QVERIFY2(test::appendNdjson(*db, second.ndjson(50), &stored, &error), qPrintable(error));
+
+        const EventQueries queries(*db);
+        EventIndex all;
+        EventIndex outcome;
+        QVERIFY2(queries.buildIndex(EventFilter(), &all, &error, 16), qPrintable(error));
+        QVERIFY2(queries.buildIndex(EventFilter::parse(u"outcome:success"_qs, kNow), &outcome, &error, 16),
+                 qPrintable(error));
+        QCOMPARE(all.count, qint64(150));
+        QVERIFY(!all.contiguous); // 101 is missing as far as this snapshot knows
+        const qint64 successes = outcome.count;
+        QVERIFY(late.commit());
+
+        qint64 added = 0;
+        QVERIFY2(queries.extendIndex(&all, &added, &error), qPrintable(error));
+        QCOMPARE(all.rebuilds, 1);
+        QCOMPARE(all.count, qint64(151));
+        QVERIFY2(queries.extendIndex(&outcome, &added, &error), qPrintable(error));
+        QCOMPARE(outcome.rebuilds, 1);
+        QCOMPARE(outcome.count, successes + 1);
+        // The late event is where its seq puts it: after the first hundred, 50 rows below the newest.
+        const QList<store::EventRow> rows = queries.page(all, all.pageOfRow(50), &error);
+        QCOMPARE(rows.at(all.slotOfRow(50)).uuid, u"late-1"_qs);
+        // Nothing new since: no second rebuild.
+        QVERIFY(queries.extendIndex(&all, &added, &error));
+        QCOMPARE(all.rebuilds, 1);
+        QCOMPARE(added, qint64(0));
+    }
+    QSqlDatabase::removeDatabase(u"late-writer"_qs);
 }
 
 void TestEventQueries::corpusEvents()
 {
     // Real public Okta events (varied shapes: no actor, IPv6, odd outcomes) go through the same queries.
-    QTemporaryDir dir;
-    store::SqliteEventStore corpusStore(dir.filePath(QStringLiteral("corpus.sqlite")));
+    VIGIL_FETCH_BACKEND(m_backends, backend);
+    const std::unique_ptr<store::EventStore> corpus = m_backends.create(backend);
+    QVERIFY(corpus);
+    store::EventStore& corpusStore = *corpus;
     QString error;
-    QVERIFY2(corpusStore.open(&error), qPrintable(error));
     QList<test::StoredEvent> stored;
     const QByteArray input = test::readFileOrFail(test::dataPath(QStringLiteral("okta-peers/raw-events.ndjson")));
     QVERIFY(test::appendNdjson(corpusStore, input, &stored, &error));

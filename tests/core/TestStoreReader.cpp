@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The console's read-only connection: it sees what the writer commits, answers on the caller's thread,
-// and drops an answer whose receiver is gone.
+// The console's read connection, on the embedded SQLite store and on team mode's PostgreSQL store: it sees what the
+// writer commits, answers on the caller's thread, and drops an answer whose receiver is gone.
 #include "core/okta/EventParser.h"
 #include "core/pipeline/StoreReader.h"
 
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
+#include "support/StoreBackends.h"
 #include "support/TestSupport.h"
 
 using namespace vigil;
+using test::StoreBackends;
 
 class TestStoreReader : public QObject
 {
@@ -35,30 +36,36 @@ private:
         return events;
     }
 
+    StoreBackends m_backends;
+
 private slots:
+    void initTestCase() { QVERIFY2(m_backends.start(), qPrintable(m_backends.error())); }
+
+    void readsWhatTheWriterCommits_data() { StoreBackends::addRows(); }
     void readsWhatTheWriterCommits()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(QStringLiteral("vigil.db"));
-        store::SqliteEventStore writer(path);
-        QString error;
-        QVERIFY2(writer.open(&error), qPrintable(error));
-        QVERIFY(writer.appendBatch(generated(300, 1)).ok);
+        VIGIL_FETCH_BACKEND(m_backends, backend);
+        pipeline::StoreSource source;
+        std::unique_ptr<store::EventStore> writer = m_backends.create(backend, &source);
+        QVERIFY(writer);
+        QVERIFY(writer->appendBatch(generated(300, 1)).ok);
 
-        pipeline::StoreReader reader(path);
+        pipeline::StoreReader reader(source);
+        QString error;
         QVERIFY2(reader.open(&error), qPrintable(error));
-        QCOMPARE(reader.queryBlocking<qint64>([](store::SqliteEventStore& s) { return s.eventCount(); }), 300);
+        QCOMPARE(reader.source().isTeam(), backend == QLatin1String(StoreBackends::kPostgres));
+        QCOMPARE(reader.path(), writer->path()); // the file, or the URL without the password
+        QCOMPARE(reader.queryBlocking<qint64>([](store::EventStore& s) { return s.eventCount(); }), 300);
 
         // A later commit of the writer is visible to the next query, answered on this thread.
-        QVERIFY(writer.appendBatch(generated(200, 2)).ok);
+        QVERIFY(writer->appendBatch(generated(200, 2)).ok);
         QObject receiver;
         qint64 answered = -1;
         QThread* answeredOn = nullptr;
         QThread* workedOn = nullptr;
         reader.query<qint64>(
             &receiver,
-            [&workedOn](store::SqliteEventStore& s) {
+            [&workedOn](store::EventStore& s) {
                 workedOn = QThread::currentThread();
                 return s.eventCount();
             },
@@ -71,16 +78,31 @@ private slots:
         QVERIFY(workedOn != QThread::currentThread());
     }
 
+    void sourceOfAnOpenStore_data() { StoreBackends::addRows(); }
+    void sourceOfAnOpenStore()
+    {
+        // The console opens its reader on whatever store the core opened, with the same credentials.
+        VIGIL_FETCH_BACKEND(m_backends, backend);
+        pipeline::StoreSource created;
+        std::unique_ptr<store::EventStore> core = m_backends.create(backend, &created);
+        QVERIFY(core);
+        const pipeline::StoreSource source = pipeline::StoreSource::of(*core);
+        QCOMPARE(source.isTeam(), created.isTeam());
+        QCOMPARE(source.display(), created.display());
+        if (source.isTeam()) {
+            QCOMPARE(source.team->password, created.team->password);
+            QVERIFY(!source.display().contains(QString::fromUtf8(created.team->password)));
+        }
+        pipeline::StoreReader reader(source);
+        QString error;
+        QVERIFY2(reader.open(&error), qPrintable(error));
+    }
+
     void dropsAnswersForAReceiverThatIsGone()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("vigil.db"));
-        {
-            store::SqliteEventStore writer(path);
-            QString error;
-            QVERIFY2(writer.open(&error), qPrintable(error));
-        }
-        pipeline::StoreReader reader(path);
+        pipeline::StoreSource source;
+        QVERIFY(m_backends.create(QString::fromLatin1(StoreBackends::kSqlite), &source));
+        pipeline::StoreReader reader(source);
         QString error;
         QVERIFY2(reader.open(&error), qPrintable(error));
 
@@ -89,7 +111,7 @@ private slots:
         auto* kept = new QObject;
         reader.query<int>(
             gone,
-            [](store::SqliteEventStore&) {
+            [](store::EventStore&) {
                 QThread::msleep(50);
                 return 1;
             },
@@ -97,27 +119,32 @@ private slots:
         delete gone;
         bool keptAnswered = false;
         reader.query<int>(
-            kept, [](store::SqliteEventStore&) { return 2; }, [&](int) { keptAnswered = true; });
+            kept, [](store::EventStore&) { return 2; }, [&](int) { keptAnswered = true; });
         QTRY_VERIFY(keptAnswered); // queries run in order, so the first one has finished too
         QCOMPARE(delivered, 0);
         delete kept;
     }
 
+    void reportsAStoreItCannotOpen_data() { StoreBackends::addRows(); }
     void reportsAStoreItCannotOpen()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("not-a-db"));
-        QFile junk(path);
-        QVERIFY(junk.open(QIODevice::WriteOnly));
-        junk.write(QByteArray(8192, 'x'));
-        junk.close();
-        pipeline::StoreReader reader(path);
+        VIGIL_FETCH_BACKEND(m_backends, backend);
+        pipeline::StoreSource source = m_backends.newSource(backend);
+        if (source.isTeam()) {
+            source.team->password = "not-the-password";
+        } else {
+            QFile junk(source.sqlitePath);
+            QVERIFY(junk.open(QIODevice::WriteOnly));
+            junk.write(QByteArray(8192, 'x'));
+        }
+        pipeline::StoreReader reader(source);
         QString error;
         QVERIFY(!reader.open(&error));
         QVERIFY(!error.isEmpty());
+        QVERIFY(!error.contains(u"not-the-password"));
         QVERIFY(!reader.isOpen());
         // Queries on a reader that did not open give the empty result rather than crash.
-        QCOMPARE(reader.queryBlocking<qint64>([](store::SqliteEventStore& s) { return s.eventCount(); }), 0);
+        QCOMPARE(reader.queryBlocking<qint64>([](store::EventStore& s) { return s.eventCount(); }), 0);
     }
 };
 

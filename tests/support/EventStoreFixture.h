@@ -22,7 +22,7 @@ struct StoredEvent
 
 // Stores the events of `ndjson` in batches of `batchSize` and appends the new ones to `stored` in arrival order,
 // which is seq order. False with `error` if a batch failed.
-inline bool appendNdjson(store::SqliteEventStore& store,
+inline bool appendNdjson(store::EventStore& store,
                          const QByteArray& ndjson,
                          QList<StoredEvent>* stored,
                          QString* error,

@@ -79,7 +79,7 @@ private slots:
             ui::ConsoleContext context;
             context.title = u"Vigil demo"_qs;
             core.runBlocking([&] {
-                context.storePath = demo->session().store().path();
+                context.store = pipeline::StoreSource::of(demo->session().store());
                 context.orgUrl = demo->tenant().baseUrl().toString();
             });
             window.attachFeed(feed, context);

@@ -277,7 +277,7 @@ private slots:
         QSemaphore hold;
         m_reader->query<int>(
             &dialog,
-            [&hold](store::SqliteEventStore&) {
+            [&hold](store::EventStore&) {
                 hold.acquire();
                 return 0;
             },

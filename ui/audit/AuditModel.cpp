@@ -33,7 +33,7 @@ void AuditModel::setFilter(const AuditFilter& filter)
     const quint64 generation = m_generation;
     const AuditFilter f = m_filter;
     m_reader->query<qint64>(
-        this, [f](store::SqliteEventStore& store) { return AuditPage::count(store.database(), f); },
+        this, [f](store::EventStore& store) { return AuditPage::count(store.database(), f); },
         [this, generation](qint64 n) {
             if (generation != m_generation) return;
             m_matching = n;
@@ -51,9 +51,7 @@ void AuditModel::requestPage()
     const qint64 before = m_entries.isEmpty() ? -1 : m_entries.last().seq;
     m_reader->query<QList<AuditEntry>>(
         this,
-        [f, before](store::SqliteEventStore& store) {
-            return AuditPage::older(store.database(), f, before, kPageSize);
-        },
+        [f, before](store::EventStore& store) { return AuditPage::older(store.database(), f, before, kPageSize); },
         [this, generation, before](QList<AuditEntry> page) {
             if (generation != m_generation) return;
             setLoading(false);
@@ -83,8 +81,7 @@ void AuditModel::refresh()
     const qint64 after = m_entries.first().seq;
     constexpr int kMaxNew = 20 * kPageSize;
     m_reader->query<QList<AuditEntry>>(
-        this,
-        [f, after](store::SqliteEventStore& store) { return AuditPage::newer(store.database(), f, after, kMaxNew); },
+        this, [f, after](store::EventStore& store) { return AuditPage::newer(store.database(), f, after, kMaxNew); },
         [this, generation](QList<AuditEntry> fresh) {
             if (generation != m_generation) return;
             m_refreshing = false;

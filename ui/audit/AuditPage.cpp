@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/audit/AuditPage.h"
 
+#include "core/store/SqlDialect.h"
 #include "ui/audit/AuditText.h"
 
 #include <QJsonDocument>
@@ -27,8 +28,11 @@ struct Where
     QString sql() const { return clauses.isEmpty() ? QString() : QString(u" WHERE " + clauses.join(u" AND ")); }
 };
 
-Where whereFor(const AuditFilter& f)
+// The same SQL on SQLite and PostgreSQL (team mode); store::sql says where they differ.
+Where whereFor(const QSqlDatabase& db, const AuditFilter& f)
 {
+    namespace sql = store::sql;
+    const QString matches = u' ' + sql::likeOperator(db) + u" ? ESCAPE '\\'"; // case-insensitive on both
     Where w;
     if (!f.kind.isEmpty()) {
         w.clauses << u"kind = ?"_qs;
@@ -42,14 +46,15 @@ Where whereFor(const AuditFilter& f)
     }
     if (!f.subject.trimmed().isEmpty()) {
         const QString like = likeContaining(f.subject.trimmed());
-        w.clauses << u"(subject LIKE ? ESCAPE '\\' OR json_extract(details, '$.user') LIKE ? ESCAPE '\\')"_qs;
+        w.clauses << u"(subject"_qs + matches + u" OR "_qs + sql::jsonTextMember(db, u"details"_qs, u"user"_qs)
+                         + matches + u')';
         w.binds << like << like;
     }
     const QString text = f.text.trimmed();
     if (!text.isEmpty()) {
         const QString like = likeContaining(text);
-        QString clause = u"(kind LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\'"
-                         " OR details LIKE ? ESCAPE '\\' OR hash LIKE ? ESCAPE '\\'"_qs;
+        QString clause = u"(kind"_qs + matches + u" OR actor" + matches + u" OR subject" + matches + u" OR details"
+                         + matches + u" OR hash" + matches;
         w.binds << like << like << like << like << like;
         bool isNumber = false;
         const qint64 seq = text.toLongLong(&isNumber);
@@ -71,7 +76,7 @@ Where whereFor(const AuditFilter& f)
 QList<AuditEntry>
 AuditPage::select(const QSqlDatabase& db, const AuditFilter& filter, const QString& range, qint64 bound, int limit)
 {
-    Where w = whereFor(filter);
+    Where w = whereFor(db, filter);
     if (bound >= 0) {
         w.clauses << range;
         w.binds << bound;
@@ -118,7 +123,7 @@ QList<AuditEntry> AuditPage::newer(const QSqlDatabase& db, const AuditFilter& fi
 
 qint64 AuditPage::count(const QSqlDatabase& db, const AuditFilter& filter)
 {
-    const Where w = whereFor(filter);
+    const Where w = whereFor(db, filter);
     QSqlQuery q(db);
     q.prepare(u"SELECT count(*) FROM audit"_qs + w.sql());
     for (const QVariant& b : w.binds)

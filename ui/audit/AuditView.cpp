@@ -199,7 +199,7 @@ void AuditView::loadAnalysts()
 {
     if (!m_reader) return;
     m_reader->query<QStringList>(
-        this, [](store::SqliteEventStore& store) { return AuditPage::analysts(store.database()); },
+        this, [](store::EventStore& store) { return AuditPage::analysts(store.database()); },
         [this](const QStringList& analysts) {
             for (const QString& a : analysts) {
                 if (m_actor->findData(a) < 0) m_actor->addItem(a, a);
@@ -337,7 +337,7 @@ void AuditView::verifyChain()
     m_banner->setText(tr("Checking every record's hash and link…"));
     m_reader->query<ChainCheck>(
         this,
-        [](store::SqliteEventStore& store) {
+        [](store::EventStore& store) {
             QElapsedTimer clock;
             clock.start();
             ChainCheck check;
@@ -431,7 +431,7 @@ void AuditView::exportTo(const QString& path, audit::AuditLog::Format format)
     m_export->setEnabled(false);
     m_reader->query<ExportOutcome>(
         this,
-        [path, format](store::SqliteEventStore& store) {
+        [path, format](store::EventStore& store) {
             ExportOutcome out;
             QSaveFile file(path);
             if (!file.open(QIODevice::WriteOnly)) {

@@ -155,7 +155,7 @@ void EventStreamModel::setPageCacheLimit(int pages)
 
 // ---- index ----------------------------------------------------------------------------------------------------
 
-void EventStreamModel::loadTopPages(store::SqliteEventStore& store, IndexResult& result)
+void EventStreamModel::loadTopPages(store::EventStore& store, IndexResult& result)
 {
     const store::EventQueries queries(store);
     const int top = result.index.pageCount() - 1;
@@ -173,7 +173,7 @@ void EventStreamModel::loadTopPages(store::SqliteEventStore& store, IndexResult&
 }
 
 EventStreamModel::IndexResult
-EventStreamModel::buildIndex(store::SqliteEventStore& store, const store::EventFilter& filter, int pageSize)
+EventStreamModel::buildIndex(store::EventStore& store, const store::EventFilter& filter, int pageSize)
 {
     IndexResult result;
     result.ok = store::EventQueries(store).buildIndex(filter, &result.index, &result.error, pageSize);
@@ -181,7 +181,7 @@ EventStreamModel::buildIndex(store::SqliteEventStore& store, const store::EventF
     return result;
 }
 
-EventStreamModel::IndexResult EventStreamModel::extendIndex(store::SqliteEventStore& store, store::EventIndex index)
+EventStreamModel::IndexResult EventStreamModel::extendIndex(store::EventStore& store, store::EventIndex index)
 {
     IndexResult result;
     result.index = std::move(index);
@@ -209,7 +209,7 @@ void EventStreamModel::reload()
     const store::EventFilter filter = m_index.filter;
     const int pageSize = m_index.pageSize;
     m_reader->query<IndexResult>(
-        this, [filter, pageSize](store::SqliteEventStore& s) { return buildIndex(s, filter, pageSize); },
+        this, [filter, pageSize](store::EventStore& s) { return buildIndex(s, filter, pageSize); },
         [this, token](IndexResult r) { applyIndex(token, std::move(r)); });
 }
 
@@ -225,7 +225,7 @@ bool EventStreamModel::loadBlocking(QString* error)
     const store::EventFilter filter = m_index.filter;
     const int pageSize = m_index.pageSize;
     IndexResult r = m_reader->queryBlocking<IndexResult>(
-        [filter, pageSize](store::SqliteEventStore& s) { return buildIndex(s, filter, pageSize); });
+        [filter, pageSize](store::EventStore& s) { return buildIndex(s, filter, pageSize); });
     const bool ok = r.ok;
     if (error) *error = r.error;
     applyIndex(token, std::move(r));
@@ -267,7 +267,7 @@ void EventStreamModel::fetchNewEvents()
     m_extendToken = token;
     store::EventIndex index = m_index;
     m_reader->query<IndexResult>(
-        this, [index](store::SqliteEventStore& s) { return extendIndex(s, index); },
+        this, [index](store::EventStore& s) { return extendIndex(s, index); },
         [this, token](IndexResult r) { applyExtension(token, std::move(r)); });
 }
 
@@ -277,8 +277,9 @@ void EventStreamModel::applyExtension(quint64 token, IndexResult result)
     m_extendToken = 0;
     if (!result.ok) {
         emit queryFailed(result.error);
-    } else if (result.index.count < m_index.count) {
-        // The store lost events (nothing deletes them today): positions moved, so start over.
+    } else if (result.index.count < m_index.count || result.index.rebuilds != m_index.rebuilds) {
+        // The store lost events (nothing deletes them today), or in team mode another console committed events
+        // behind the newest ones shown: positions moved, so start over.
         m_extendAgain = false;
         reload();
         return;
@@ -322,7 +323,7 @@ void EventStreamModel::requestPage(int page) const
     };
     m_reader->query<PageResult>(
         self,
-        [index, page](store::SqliteEventStore& s) {
+        [index, page](store::EventStore& s) {
             PageResult r;
             r.rows = store::EventQueries(s).page(index, page, &r.error);
             return r;

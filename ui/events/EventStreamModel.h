@@ -98,9 +98,9 @@ private:
         QHash<int, QList<store::EventRow>> pages; // the newest pages, so the top of the table is never blank
     };
 
-    static IndexResult buildIndex(store::SqliteEventStore& store, const store::EventFilter& filter, int pageSize);
-    static IndexResult extendIndex(store::SqliteEventStore& store, store::EventIndex index);
-    static void loadTopPages(store::SqliteEventStore& store, IndexResult& result);
+    static IndexResult buildIndex(store::EventStore& store, const store::EventFilter& filter, int pageSize);
+    static IndexResult extendIndex(store::EventStore& store, store::EventIndex index);
+    static void loadTopPages(store::EventStore& store, IndexResult& result);
 
     void applyIndex(quint64 token, IndexResult result);
     void applyExtension(quint64 token, IndexResult result);

@@ -374,8 +374,7 @@ void EventStreamView::showJsonFor(const QModelIndex& index)
     if (!m_reader) return;
     const QByteArray key = uuid.toUtf8();
     m_reader->query<std::optional<QByteArray>>(
-        this,
-        [key](store::SqliteEventStore& s) { return s.rawEvent(std::string_view(key.constData(), size_t(key.size()))); },
+        this, [key](store::EventStore& s) { return s.rawEvent(std::string_view(key.constData(), size_t(key.size()))); },
         [this, token, seq](std::optional<QByteArray> raw) {
             if (token != m_jsonToken) return; // another event was selected meanwhile
             if (!raw) {

@@ -324,7 +324,7 @@ void PolicyPreviewDialog::preview()
     // The replay only touches `progress` (atomics): the dialog may be gone before it ends.
     m_reader->query<pipeline::PreviewResult>(
         this,
-        [current, proposed, span, progress](store::SqliteEventStore& store) {
+        [current, proposed, span, progress](store::EventStore& store) {
             pipeline::PolicyPreview::Options options;
             options.window = pipeline::PolicyPreview::defaultWindow(store, span);
             options.cancel = &progress->cancel;

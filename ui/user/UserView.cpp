@@ -413,7 +413,7 @@ void UserView::reload()
         request.alerts.append(pipeline::UserAlertLink::from(a));
     const quint64 id = ++m_request;
     m_reader->query<pipeline::UserProfile>(
-        this, [request](store::SqliteEventStore& store) { return pipeline::UserProfileBuilder::build(store, request); },
+        this, [request](store::EventStore& store) { return pipeline::UserProfileBuilder::build(store, request); },
         [this, id](pipeline::UserProfile profile) {
             if (id != m_request) return; // another user (or a newer load) since
             applyProfile(std::move(profile));
