@@ -85,6 +85,7 @@ int main(int argc, char** argv)
 
     // Parse + store: batches of 1,000 in one transaction each, as the pipeline does under backlog.
     QTemporaryDir dir;
+    if (qEnvironmentVariableIsSet("BENCH_KEEP")) dir.setAutoRemove(false); // to inspect the file (dbstat)
     store::SqliteEventStore db(dir.filePath(QStringLiteral("bench.sqlite")));
     QString error;
     if (!db.open(&error)) {
