@@ -33,9 +33,9 @@ struct EncodedBlock
 // One event compresses poorly on its own (~1.1x for 2 KB of Okta JSON; most of its redundancy is shared
 // with its neighbours: keys, user agents, org and app names), and a blob per event costs SQLite a row and
 // overflow pages each, so events are concatenated and addressed by (block, offset, size). Buffers are
-// reused across blocks because this runs once per stored event. 256 KiB blocks stored no faster with the
-// store's 64 KiB pages (a compressed block fills about a quarter of a page either way) and would make every
-// single-event read decode four times as much.
+// reused across blocks because this runs once per stored event. 256 KiB blocks stored no faster (measured
+// when the store used 64 KiB pages) and would make every single-event read decode four times as much; a
+// compressed 64 KiB block now fills about one of the store's 16 KiB pages.
 class RawBlockWriter
 {
 public:

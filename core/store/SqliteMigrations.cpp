@@ -14,8 +14,7 @@ namespace {
 
 // Design notes for version 1, which aims at ≥300k stored events/s on one core. What limits it is the number
 // of pages a commit dirties (each is a WAL frame, i.e. a pwrite), not SQL work:
-// - The store creates files with 64 KiB pages (SqliteEventStore::open()): raw blocks and index tails take
-//   16x fewer frames than with 4 KiB pages.
+// - The store creates files with 16 KiB pages (SqliteEventStore::open(), which says why that size).
 // - events carries only small integers and short text: actors, IPs and event types are dictionary ids,
 //   and the raw JSON lives in LZ4 blocks (raw_blocks) that rows point into.
 // - uuid_key is the dedupe key: an integer UNIQUE index is a quarter the size of one on 36-character

@@ -213,7 +213,7 @@ private slots:
     void eventsForActorAcrossBuckets();
     void eventsFarApartInTime();
     void bucketOf();
-    void newFilesUse64KiBPages();
+    void newFilesUse16KiBPages();
     void duplicates_data();
     void duplicates();
     void uuidKey_data();
@@ -574,9 +574,10 @@ void TestSqliteEventStore::bucketOf()
     QCOMPARE(SqliteEventStore::bucketOf(std::numeric_limits<qint64>::max()), std::numeric_limits<qint64>::max() / k);
 }
 
-void TestSqliteEventStore::newFilesUse64KiBPages()
+void TestSqliteEventStore::newFilesUse16KiBPages()
 {
-    // Fewer, larger WAL frames per commit are most of the ingest rate (see SqliteMigrations.cpp).
+    // The page size sets how many bytes each commit writes, which is most of the ingest rate (see
+    // SqliteEventStore::open()).
     const QString path = dbPath(QStringLiteral("pages"));
     {
         SqliteEventStore store(path);
@@ -585,7 +586,7 @@ void TestSqliteEventStore::newFilesUse64KiBPages()
         QVERIFY(store.appendBatch({makeEvent("p1")}).ok);
     }
     AuxDb aux(path);
-    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 65536);
+    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 16384);
     QCOMPARE(aux.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
 
     // A file made with other pages (an older build, a copy) keeps them and still opens.
@@ -1155,7 +1156,7 @@ void TestSqliteEventStore::emptyFileIsMigrated()
     }
     QCOMPARE(aux.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QCOMPARE(aux.scalar(QStringLiteral("SELECT count(*) FROM events")).toInt(), 1);
-    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 65536);
+    QCOMPARE(aux.scalar(QStringLiteral("PRAGMA page_size")).toInt(), 16384);
     const auto planOf = [&](const QString& sql) {
         QSqlQuery plan(aux.db());
         if (!plan.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql)) return plan.lastError().text();
