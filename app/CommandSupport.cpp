@@ -2,9 +2,12 @@
 #include "app/CommandSupport.h"
 
 #include "app/CommandLine.h"
+#include "core/secrets/SecretStore.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QSaveFile>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -57,6 +60,48 @@ std::optional<int> parseCommand(QCommandLineParser& parser,
                               .arg(parser.positionalArguments().at(maxPositional)));
     }
     return std::nullopt;
+}
+
+QCommandLineOption teamStoreOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("store"),
+        QCoreApplication::translate("CommandLine",
+                                    "Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead "
+                                    "of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the "
+                                    "keychain)."),
+        QCoreApplication::translate("CommandLine", "URL"));
+}
+
+namespace {
+
+QByteArray storePassword(const store::PostgresLocation& where)
+{
+    if (qEnvironmentVariableIsSet("VIGIL_STORE_PASSWORD")) return qgetenv("VIGIL_STORE_PASSWORD");
+    secrets::SecretStore keychain;
+    const secrets::SecretRef ref{
+        QStringLiteral("%1@%2:%3/%4").arg(where.user, where.host).arg(where.port).arg(where.database),
+        QStringLiteral("store"), QStringLiteral("password")};
+    QByteArray value;
+    QEventLoop loop;
+    QObject::connect(&keychain, &secrets::SecretStore::readFinished, &loop,
+                     [&](const QString&, const QByteArray& v, secrets::SecretError e, const QString&) {
+                         if (e == secrets::SecretError::None) value = v;
+                         loop.quit();
+                     });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    keychain.read(ref);
+    loop.exec();
+    return value;
+}
+
+} // namespace
+
+std::optional<store::PostgresLocation> teamStore(const QString& url, QString* error)
+{
+    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, error);
+    if (where) where->password = storePassword(*where);
+    return where;
 }
 
 int writeReport(const QByteArray& json, const QString& target, const QString& command)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/risk/Policy.h"
+#include "core/store/PostgresEventStore.h"
 
 #include <QByteArray>
 #include <QCommandLineParser>
@@ -28,6 +29,13 @@ std::optional<int> parseCommand(QCommandLineParser& parser,
                                 qsizetype maxPositional = 0);
 // Prints "vigil COMMAND: problem" and the help; returns ExitUsage.
 int usageError(const QCommandLineParser& parser, const QString& command, const QString& problem);
+
+// Team mode's `--store postgresql://USER@HOST:PORT/DATABASE`, the same for `vigil serve` and the console window.
+QCommandLineOption teamStoreOption();
+// The team database `url` names, with its password from VIGIL_STORE_PASSWORD or else the keychain entry
+// "USER@HOST:PORT/DATABASE" / store / password (waiting up to 10 s for it). nullopt with `error` for a URL that is
+// not a team store (or carries a password).
+std::optional<store::PostgresLocation> teamStore(const QString& url, QString* error);
 
 // Writes the report to stdout ('-') or atomically to a file; returns the exit code.
 int writeReport(const QByteArray& json, const QString& target, const QString& command);

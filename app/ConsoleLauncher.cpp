@@ -85,4 +85,11 @@ std::optional<pipeline::LiveSessionSettings> ConsoleLauncher::liveSettings(
     return s;
 }
 
+QString ConsoleLauncher::windowTitle(const QString& title, const std::optional<store::PostgresLocation>& team)
+{
+    if (!team) return title;
+    //: Window title in team mode: "Vigil — acme · team database postgresql://soc@db.example:5432/vigil"
+    return tr("%1 · team database %2").arg(title, team->displayUrl());
+}
+
 } // namespace vigil::app

@@ -3,6 +3,7 @@
 
 #include "core/pipeline/LiveSession.h"
 #include "core/secrets/ConnectionSettings.h"
+#include "core/store/PostgresEventStore.h"
 
 #include <QCoreApplication>
 
@@ -23,6 +24,9 @@ public:
                                                                      const QString& dataDir,
                                                                      QString* error,
                                                                      int timeoutMs = 15000);
+
+    // The window's title, `title` ("Vigil — acme"), followed in team mode by the shared database it works on.
+    static QString windowTitle(const QString& title, const std::optional<store::PostgresLocation>& team);
 };
 
 } // namespace vigil::app

@@ -61,6 +61,8 @@ bool DemoMode::start(QString* error)
 
     pipeline::LiveSessionSettings settings;
     settings.dataDir = dataDir;
+    settings.storeUrl = m_options.storeUrl;
+    settings.storePassword = m_options.storePassword;
     settings.orgUrl = m_sim->baseUrl().toString();
     settings.token = m_sim->options().token.toUtf8();
     // The shortest poll interval Okta's limits allow, so the demo reacts quickly.

@@ -27,6 +27,9 @@ public:
         int users = 200;
         qint64 attackEveryMs = 20000;      // real time between scripted attacks
         qint64 autoSuspendDelayMs = 30000; // the safety net's countdown, real time
+        // Team mode: the demo's events, alerts and audit log in this PostgreSQL database instead of a SQLite file.
+        QString storeUrl;
+        QByteArray storePassword; // never logged
     };
 
     explicit DemoMode(Options options, QObject* parent = nullptr);

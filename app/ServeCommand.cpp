@@ -5,14 +5,12 @@
 #include "app/CommandSupport.h"
 #include "core/okta/Timestamp.h"
 #include "core/pipeline/LiveSession.h"
-#include "core/secrets/SecretStore.h"
 #include "core/store/DataLocation.h"
 #include "core/store/PostgresEventStore.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -63,28 +61,6 @@ bool parseListen(const QString& text, okta::HookReceiverSettings& out)
     return !out.address.isNull();
 }
 
-// The team database's password: VIGIL_STORE_PASSWORD for servers, else the keychain entry
-// "<user>@<host>:<port>/<database>" / store / password. Empty when neither has one.
-QByteArray storePassword(const store::PostgresLocation& where)
-{
-    if (qEnvironmentVariableIsSet("VIGIL_STORE_PASSWORD")) return qgetenv("VIGIL_STORE_PASSWORD");
-    secrets::SecretStore keychain;
-    const secrets::SecretRef ref{
-        QStringLiteral("%1@%2:%3/%4").arg(where.user, where.host).arg(where.port).arg(where.database), u"store"_qs,
-        u"password"_qs};
-    QByteArray value;
-    QEventLoop loop;
-    QObject::connect(&keychain, &secrets::SecretStore::readFinished, &loop,
-                     [&](const QString&, const QByteArray& v, secrets::SecretError e, const QString&) {
-                         if (e == secrets::SecretError::None) value = v;
-                         loop.quit();
-                     });
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    keychain.read(ref);
-    loop.exec();
-    return value;
-}
-
 QJsonObject teamJson(const team::TeamStatus& t)
 {
     QJsonArray members;
@@ -123,11 +99,7 @@ int ServeCommand::run(const QStringList& arguments)
     const QCommandLineOption healthEvery(u"health-interval"_qs, tr("Seconds between health lines (default 60)."),
                                          tr("SECONDS"), u"60"_qs);
     const QCommandLineOption noPoll(u"no-poll"_qs, tr("Only receive Event Hooks; do not poll the System Log."));
-    const QCommandLineOption storeOption(
-        u"store"_qs,
-        tr("Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in "
-           "the data folder (password from VIGIL_STORE_PASSWORD or the keychain)."),
-        tr("URL"));
+    const QCommandLineOption storeOption = teamStoreOption();
     parser.addOptions({help, oktaUrl, dataDir, policyOption, mode, pagerDutyUrl, suspendDelay, hookListen, healthEvery,
                        noPoll, storeOption});
     auto usage = [&](const QString& problem) { return usageError(parser, u"serve"_qs, problem); };
@@ -201,11 +173,10 @@ int ServeCommand::run(const QStringList& arguments)
     }
 
     if (parser.isSet(storeOption)) {
-        const std::optional<store::PostgresLocation> where =
-            store::PostgresLocation::parse(parser.value(storeOption), &error);
+        const std::optional<store::PostgresLocation> where = teamStore(parser.value(storeOption), &error);
         if (!where) return usage(tr("--store: %1").arg(error));
         settings.storeUrl = parser.value(storeOption);
-        settings.storePassword = storePassword(*where);
+        settings.storePassword = where->password;
     }
 
     pipeline::LiveSession session(settings);

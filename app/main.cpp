@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/CommandLine.h"
+#include "app/CommandSupport.h"
 #include "app/ConsoleLauncher.h"
 #include "app/DemoMode.h"
 #include "core/pipeline/ConsoleFeed.h"
 #include "core/pipeline/CoreThread.h"
+#include "core/pipeline/StoreReader.h"
 #include "core/secrets/SecretStore.h"
 #include "core/store/DataLocation.h"
+#include "core/store/PostgresEventStore.h"
 #include "core/store/SqliteEventStore.h"
 #include "ui/Icons.h"
 #include "ui/Language.h"
@@ -93,10 +96,23 @@ int main(int argc, char** argv)
         QCoreApplication::translate("main",
                                     "Appearance: system, light or dark (remembered from the View menu otherwise)."),
         QCoreApplication::translate("main", "THEME"));
+    // Team mode, as `vigil serve --store` takes it.
+    const QCommandLineOption teamStore = vigil::app::teamStoreOption();
     parser.addOption(screenshotDelay);
     parser.addOption(after);
     parser.addOption(theme);
+    parser.addOption(teamStore);
     parser.process(app); // exits with a message on an unknown option
+
+    std::optional<vigil::store::PostgresLocation> team;
+    if (parser.isSet(teamStore)) {
+        QString why;
+        team = vigil::app::teamStore(parser.value(teamStore), &why);
+        if (!team) {
+            std::fputs(qPrintable(QCoreApplication::translate("main", "vigil: --store: %1\n").arg(why)), stderr);
+            return 2;
+        }
+    }
 
     // Before any window exists, so that every widget starts in the chosen palette.
     vigil::ui::Theme::captureSystemPalette();
@@ -136,6 +152,10 @@ int main(int argc, char** argv)
     if (runDemo) {
         vigil::app::DemoMode::Options options;
         options.dataDir = parser.value(dataDir);
+        if (team) {
+            options.storeUrl = parser.value(teamStore);
+            options.storePassword = team->password;
+        }
         bool ok = false;
         options.speed = parser.value(demoSpeed).toDouble(&ok);
         if (!ok || options.speed <= 0 || options.speed > 3600) {
@@ -151,13 +171,13 @@ int main(int argc, char** argv)
         vigil::pipeline::ConsoleFeed* feed = nullptr;
         QString demoError;
         vigil::risk::Policy policy = vigil::risk::Policy::defaults();
-        QString storePath;
+        vigil::pipeline::StoreSource storeSource;
         QString orgUrl;
         core.runBlocking([&] {
             demoMode = std::make_unique<vigil::app::DemoMode>(options);
             if (!demoMode->start(&demoError)) return;
             policy = demoMode->session().pipeline().engine().policy();
-            storePath = demoMode->session().store().path();
+            storeSource = vigil::pipeline::StoreSource::of(demoMode->session().store());
             orgUrl = demoMode->tenant().baseUrl().toString();
             feed = new vigil::pipeline::ConsoleFeed(demoMode->session());
             QObject::connect(demoMode.get(), &vigil::app::DemoMode::logLine, feed,
@@ -187,9 +207,10 @@ int main(int argc, char** argv)
         {
             vigil::ui::MainWindow window(nullptr);
             vigil::ui::ConsoleContext context;
-            context.title = QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)");
+            context.title = vigil::app::ConsoleLauncher::windowTitle(
+                QCoreApplication::translate("main", "Vigil — demo tenant (simulated Okta org)"), team);
             context.policy = policy;
-            context.storePath = storePath;
+            context.store = storeSource;
             context.orgUrl = orgUrl;
             window.attachFeed(feed, context);
             window.show();
@@ -208,14 +229,20 @@ int main(int argc, char** argv)
     if (!connection.orgUrl.isEmpty() && !dir.isEmpty()) {
         std::optional<vigil::pipeline::LiveSessionSettings> live =
             vigil::app::ConsoleLauncher::liveSettings(connection, dir, &error);
+        if (live && team) {
+            live->storeUrl = parser.value(teamStore);
+            live->storePassword = team->password;
+        }
         if (live) {
             vigil::pipeline::CoreThread core;
             std::unique_ptr<vigil::pipeline::LiveSession> session;
             vigil::pipeline::ConsoleFeed* feed = nullptr;
+            vigil::pipeline::StoreSource storeSource;
             core.runBlocking([&] {
                 session = std::make_unique<vigil::pipeline::LiveSession>(*live);
                 if (!session->start(&error)) return;
                 feed = new vigil::pipeline::ConsoleFeed(*session);
+                storeSource = vigil::pipeline::StoreSource::of(session->store());
             });
             auto teardown = qScopeGuard([&] {
                 core.runBlocking([&] {
@@ -226,9 +253,11 @@ int main(int argc, char** argv)
             if (feed) {
                 vigil::ui::MainWindow window(nullptr);
                 vigil::ui::ConsoleContext context;
-                context.title = QCoreApplication::translate("main", "Vigil — %1").arg(connection.tenant());
+                context.title = vigil::app::ConsoleLauncher::windowTitle(
+                    QCoreApplication::translate("main", "Vigil — %1").arg(connection.tenant()), team);
                 context.policy = live->policy;
-                context.storePath = QDir(dir).filePath(vigil::store::SqliteEventStore::defaultFileName());
+                context.store = storeSource;
+                context.dataDir = dir;
                 context.orgUrl = live->orgUrl;
                 context.oktaAdminUrl = live->oktaAdminUrl;
                 context.policyFile = connection.policyFile;
@@ -245,13 +274,16 @@ int main(int argc, char** argv)
     }
 
     // The window starts even when the store cannot be opened: it says why instead of vanishing.
-    std::unique_ptr<vigil::store::SqliteEventStore> store;
-    if (!dir.isEmpty()) {
+    std::unique_ptr<vigil::store::EventStore> store;
+    if (team) {
+        store = std::make_unique<vigil::store::PostgresEventStore>(*team);
+    } else if (!dir.isEmpty()) {
         store = std::make_unique<vigil::store::SqliteEventStore>(
             QDir(dir).filePath(vigil::store::SqliteEventStore::defaultFileName()));
-        if (!store->open(&error)) store.reset();
     }
+    if (store && !store->open(&error)) store.reset();
     vigil::ui::MainWindow window(store.get(), error);
+    if (team) window.setWindowTitle(vigil::app::ConsoleLauncher::windowTitle(QStringLiteral("Vigil"), team));
     window.show();
     scheduleScreenshot(window);
     return app.exec();

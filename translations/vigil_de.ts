@@ -1496,6 +1496,14 @@ Optionen:
   --lang LANG    Sprache LANG (en, de, fr) statt der Systemsprache verwenden
 </translation>
     </message>
+    <message>
+        <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
+        <translation>Teammodus: postgresql://USER@HOST:PORT/DATABASE mit anderen Konsolen teilen statt der SQLite-Datei im Datenordner (Passwort aus VIGIL_STORE_PASSWORD oder dem Schlüsselbund).</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
 </context>
 <context>
     <name>CommandListener</name>
@@ -1552,6 +1560,11 @@ Optionen:
     <message>
         <source>the Event Hook listener must be ADDRESS:PORT</source>
         <translation>der Event-Hook-Listener muss ADRESSE:PORT sein</translation>
+    </message>
+    <message>
+        <source>%1 · team database %2</source>
+        <extracomment>Window title in team mode: &quot;Vigil — acme · team database postgresql://soc@db.example:5432/vigil&quot;</extracomment>
+        <translation>%1 · Team-Datenbank %2</translation>
     </message>
 </context>
 <context>
@@ -2260,6 +2273,10 @@ Vergleichen: severity&gt;=high, risk&gt;=60. Ausschließen: -user:bob oder count
         <source>already %1</source>
         <translation>bereits im Status %1</translation>
     </message>
+    <message>
+        <source>team: acting on %1 alerts that changed while this console followed</source>
+        <translation>Team: handelt bei %1 Alarmen, die sich geändert haben, während diese Konsole folgte</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2495,6 +2512,11 @@ Starten Sie &apos;vigil --demo&apos; für die simulierte Org, &apos;vigil serve&
 %1</source>
         <translation>Konsolen an der gemeinsamen Datenbank:
 %1</translation>
+    </message>
+    <message>
+        <source>Team database %1 · %2 events · %3</source>
+        <extracomment>Status bar in team mode: &quot;Team database postgresql://soc@db:5432/vigil · 12,345 events · 3.2 GB&quot;</extracomment>
+        <translation>Team-Datenbank %1 · %2 Ereignisse · %3</translation>
     </message>
 </context>
 <context>
@@ -4245,10 +4267,6 @@ SIGTERM oder SIGINT beenden den Dienst sauber.</translation>
         <translation>Nur Event Hooks empfangen; das System Log nicht abfragen.</translation>
     </message>
     <message>
-        <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
-        <translation>Teammodus: postgresql://USER@HOST:PORT/DATABASE mit anderen Konsolen teilen statt der SQLite-Datei im Datenordner (Passwort aus VIGIL_STORE_PASSWORD oder dem Schlüsselbund).</translation>
-    </message>
-    <message>
         <source>--okta-url URL is required</source>
         <translation>--okta-url URL ist erforderlich</translation>
     </message>
@@ -4581,6 +4599,13 @@ Geben Sie zur Bestätigung den Namen der Org (%1) ein:</translation>
 </source>
         <translation>letzter Fehler: %1 um %2
 </translation>
+    </message>
+</context>
+<context>
+    <name>StoreReader</name>
+    <message>
+        <source>no store to read</source>
+        <translation>kein Speicher zum Lesen</translation>
     </message>
 </context>
 <context>
@@ -5562,6 +5587,12 @@ Neu: %2</translation>
         <source>vigil: cannot connect to %1: %2
 </source>
         <translation>vigil: keine Verbindung zu %1 möglich: %2
+</translation>
+    </message>
+    <message>
+        <source>vigil: --store: %1
+</source>
+        <translation>vigil: --store: %1
 </translation>
     </message>
 </context>

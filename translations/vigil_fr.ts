@@ -1496,6 +1496,14 @@ Options&#xa0;:
   --lang LANGUE  Utiliser la langue LANGUE (en, de, fr) au lieu de celle du système
 </translation>
     </message>
+    <message>
+        <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
+        <translation>Mode équipe&#xa0;: partager postgresql://USER@HOST:PORT/DATABASE avec d&apos;autres consoles au lieu du fichier SQLite du dossier de données (mot de passe tiré de VIGIL_STORE_PASSWORD ou du trousseau).</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
 </context>
 <context>
     <name>CommandListener</name>
@@ -1552,6 +1560,11 @@ Options&#xa0;:
     <message>
         <source>the Event Hook listener must be ADDRESS:PORT</source>
         <translation>l&apos;écouteur d&apos;Event Hooks doit être au format ADRESSE:PORT</translation>
+    </message>
+    <message>
+        <source>%1 · team database %2</source>
+        <extracomment>Window title in team mode: &quot;Vigil — acme · team database postgresql://soc@db.example:5432/vigil&quot;</extracomment>
+        <translation>%1 · base d’équipe %2</translation>
     </message>
 </context>
 <context>
@@ -2260,6 +2273,10 @@ Comparer&#xa0;: severity&gt;=high, risk&gt;=60. Exclure&#xa0;: -user:bob ou coun
         <source>already %1</source>
         <translation>déjà à l&apos;état %1</translation>
     </message>
+    <message>
+        <source>team: acting on %1 alerts that changed while this console followed</source>
+        <translation>équipe&#xa0;: traitement de %1 alertes modifiées pendant que cette console suivait</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2495,6 +2512,11 @@ Lancez &apos;vigil --demo&apos; pour observer l&apos;organisation simulée, &apo
 %1</source>
         <translation>Consoles sur la base de données partagée&#xa0;:
 %1</translation>
+    </message>
+    <message>
+        <source>Team database %1 · %2 events · %3</source>
+        <extracomment>Status bar in team mode: &quot;Team database postgresql://soc@db:5432/vigil · 12,345 events · 3.2 GB&quot;</extracomment>
+        <translation>Base d’équipe %1 · %2 événements · %3</translation>
     </message>
 </context>
 <context>
@@ -4245,10 +4267,6 @@ SIGTERM ou SIGINT l&apos;arrêtent proprement.</translation>
         <translation>Recevoir uniquement les Event Hooks&#xa0;; ne pas interroger le System Log.</translation>
     </message>
     <message>
-        <source>Team mode: share postgresql://USER@HOST:PORT/DATABASE with other consoles instead of the SQLite file in the data folder (password from VIGIL_STORE_PASSWORD or the keychain).</source>
-        <translation>Mode équipe&#xa0;: partager postgresql://USER@HOST:PORT/DATABASE avec d&apos;autres consoles au lieu du fichier SQLite du dossier de données (mot de passe tiré de VIGIL_STORE_PASSWORD ou du trousseau).</translation>
-    </message>
-    <message>
         <source>--okta-url URL is required</source>
         <translation>--okta-url URL est requis</translation>
     </message>
@@ -4581,6 +4599,13 @@ Saisissez le nom de l&apos;organisation (%1) pour confirmer&#xa0;:</translation>
 </source>
         <translation>dernière erreur&#xa0;: %1 à %2
 </translation>
+    </message>
+</context>
+<context>
+    <name>StoreReader</name>
+    <message>
+        <source>no store to read</source>
+        <translation>aucune base à lire</translation>
     </message>
 </context>
 <context>
@@ -5562,6 +5587,12 @@ Nouveau&#xa0;: %2</translation>
         <source>vigil: cannot connect to %1: %2
 </source>
         <translation>vigil&#xa0;: impossible de se connecter à %1&#xa0;: %2
+</translation>
+    </message>
+    <message>
+        <source>vigil: --store: %1
+</source>
+        <translation>vigil&#xa0;: --store&#xa0;: %1
 </translation>
     </message>
 </context>

@@ -219,6 +219,29 @@ private slots:
             QVERIFY(model.entryAt(r).seq < model.entryAt(r - 1).seq);
     }
 
+    void refreshFindsTheFirstRecordsOfAnEmptyLog()
+    {
+        // A console that starts before anything was audited: the first records appear with the next refresh.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"empty.db"_qs);
+        store::SqliteEventStore writer(path);
+        QString error;
+        QVERIFY2(writer.open(&error), qPrintable(error));
+        pipeline::StoreReader reader(path);
+        QVERIFY2(reader.open(&error), qPrintable(error));
+        AuditModel model(&reader);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reload();
+        QTRY_VERIFY(model.isExhausted());
+        QCOMPARE(model.rowCount(), 0);
+        audit::AuditLog log(writer.database());
+        QVERIFY2(log.append(u"decision"_qs, u"vigil"_qs, u"alert-1"_qs, detailsFor(1), &error), qPrintable(error));
+        model.refresh();
+        QTRY_COMPARE(model.rowCount(), 1);
+        QTRY_COMPARE(model.matchingCount(), qint64(1));
+        QCOMPARE(model.entryAt(0).subject, u"alert-1"_qs);
+    }
+
     void verifyIntactThenBroken()
     {
         AuditView view(m_reader.get());

@@ -73,8 +73,14 @@ void AuditModel::requestPage()
 
 void AuditModel::refresh()
 {
-    // While revealing an old record, or before the first page, there is nothing "newer" to add.
-    if (!m_reader || m_refreshing || m_filter.upToSeq >= 0 || m_entries.isEmpty()) return;
+    // While revealing an old record there is nothing "newer" to add.
+    if (!m_reader || m_refreshing || m_filter.upToSeq >= 0) return;
+    if (m_entries.isEmpty()) {
+        // Nothing shown yet: the log was empty (a console's first minutes) or nothing matched. Once the first page
+        // has been answered, ask again from the top, or records written since would never appear.
+        if (!m_loading) reload();
+        return;
+    }
     m_refreshing = true;
     const quint64 generation = m_generation;
     const AuditFilter f = m_filter;
