@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/PostgresEventStore.h"
 
+#include "core/okta/EventParser.h"
 #include "core/store/PostgresMigrations.h"
+#include "core/store/SqlDialect.h"
 #include "core/store/SqliteEventStore.h"
 #include "core/store/StoreTables.h"
 
@@ -12,6 +14,8 @@
 #include <QVariant>
 
 #include <atomic>
+#include <limits>
+#include <numeric>
 
 namespace vigil::store {
 
@@ -175,6 +179,8 @@ void PostgresEventStore::close()
     }
     m_blockWriter.clear();
     m_blocks.clear();
+    m_ownCommits.clear();
+    m_ownCommitEvents = 0;
     m_schemaVersion = 0;
 }
 
@@ -249,7 +255,7 @@ bool PostgresEventStore::closeBlock(qint64 id, QString* error)
 bool PostgresEventStore::insertRows(const QList<okta::LogEvent>& events,
                                     const QList<int>& indexes,
                                     const QList<Location>& locations,
-                                    QSet<QByteArray>& inserted,
+                                    QHash<QByteArray, qint64>& inserted,
                                     QString* error)
 {
     for (qsizetype from = 0; from < indexes.size(); from += kRowsPerInsert) {
@@ -258,7 +264,7 @@ bool PostgresEventStore::insertRows(const QList<okta::LogEvent>& events,
         q.setForwardOnly(true);
         q.prepare(QStringLiteral("INSERT INTO events(uuid, published, bucket, event_type_id, actor_id, ip_id, outcome,"
                                  " block_id, block_offset, raw_size) VALUES %1 ON CONFLICT (uuid) DO NOTHING"
-                                 " RETURNING uuid")
+                                 " RETURNING uuid, seq")
                       .arg(placeholders(n, kEventColumns)));
         for (int i = 0; i < n; ++i) {
             const okta::LogEvent& e = events.at(indexes.at(from + i));
@@ -283,7 +289,7 @@ bool PostgresEventStore::insertRows(const QList<okta::LogEvent>& events,
             return false;
         }
         while (q.next())
-            inserted.insert(q.value(0).toString().toUtf8());
+            inserted.insert(q.value(0).toString().toUtf8(), q.value(1).toLongLong());
     }
     return true;
 }
@@ -356,7 +362,13 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
         if (!missing[d].isEmpty() && !resolveNames(*dicts[d], missing[d], &error)) return fail(error);
     }
 
-    // Candidates: events with a uuid, the first of each uuid in the batch. The rest are duplicates.
+    // Candidates: events with a uuid, the first of each uuid in the batch. The rest are duplicates. Taken in
+    // `published` order (stable), so that their seq values, which are given in insert order, follow event
+    // time within the batch: consoles that tail the store score events by seq.
+    QList<int> order(events.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&events](int a, int b) { return events.at(a).publishedMs() < events.at(b).publishedMs(); });
     QList<int> candidates;
     QList<Location> locations;
     QSet<QByteArray> batchUuids;
@@ -364,7 +376,7 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
     candidates.reserve(events.size());
     locations.reserve(events.size());
     std::optional<qint64> blockId;
-    for (qsizetype i = 0; i < events.size(); ++i) {
+    for (const int i : std::as_const(order)) {
         const okta::LogEvent& e = events.at(i);
         if (e.uuid().empty()) {
             ++skipped;
@@ -383,13 +395,11 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
             if (!blockId) return fail(error);
         }
         const qint64 offset = m_blockWriter.append(raw);
-        candidates.append(int(i));
+        candidates.append(i);
         locations.append({*blockId, offset, qint64(raw.size())});
     }
     if (blockId && !closeBlock(*blockId, &error)) return fail(error);
-
-    QSet<QByteArray> inserted;
-    if (!insertRows(events, candidates, locations, inserted, &error)) return fail(error);
+    // The blocks before the rows, outside the append lock below: they are most of the bytes.
     for (const PendingBlock& b : std::as_const(m_blocks)) {
         QSqlQuery q(m_db);
         q.prepare(QStringLiteral("INSERT INTO raw_blocks(id, codec, raw_size, data) VALUES(?, ?, ?, ?)"));
@@ -398,6 +408,23 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
         q.addBindValue(b.rawSize);
         q.addBindValue(b.data);
         if (!q.exec()) return fail(q.lastError().text());
+    }
+
+    // Event rows are inserted under one lock held until the commit, so seq values are handed out in commit
+    // order: whoever has seen seq N has seen everything committed before it (see eventsAfter()). The lock
+    // is taken after everything another writer could hold (cursor row, names), so it cannot deadlock.
+    QHash<QByteArray, qint64> inserted;
+    qint64 before = 0;
+    if (!candidates.isEmpty()) {
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(?)"));
+        q.addBindValue(sql::advisoryKey(QStringLiteral("vigil.events.append")));
+        if (!q.exec()) return fail(q.lastError().text());
+        // A statement of its own: its snapshot is taken now that the lock is held.
+        if (!q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) || !q.next())
+            return fail(q.lastError().text());
+        before = q.value(0).toLongLong();
+        if (!insertRows(events, candidates, locations, inserted, &error)) return fail(error);
     }
     if (cursor) {
         QSqlQuery q(m_db);
@@ -409,20 +436,47 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
         q.addBindValue(cursor->updatedMs > 0 ? cursor->updatedMs : QDateTime::currentMSecsSinceEpoch());
         if (!q.exec()) return fail(q.lastError().text());
     }
+    qint64 newest = before;
+    for (const qint64 seq : std::as_const(inserted))
+        newest = std::max(newest, seq);
+    if (!inserted.isEmpty()) {
+        // Delivered to the listening consoles when (and only if) the batch commits.
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("SELECT pg_notify('vigil_events', ?)"));
+        q.addBindValue(QString::number(newest));
+        if (!q.exec()) return fail(q.lastError().text());
+    }
     if (!m_db.commit()) return fail(m_db.lastError().text());
     for (Dictionary* d : dicts)
         d->pending.clear();
     m_blocks.clear();
 
+    OwnCommit own;
+    own.before = before;
     for (const int index : std::as_const(candidates)) {
         const std::string_view uuid = events.at(index).uuid();
-        if (inserted.contains(QByteArray::fromRawData(uuid.data(), qsizetype(uuid.size())))) {
+        const auto seq = inserted.constFind(QByteArray::fromRawData(uuid.data(), qsizetype(uuid.size())));
+        if (seq != inserted.constEnd()) {
             result.insertedIndexes.append(index);
+            if (m_keepCommitted) own.events.append({*seq, events.at(index)});
         } else {
             ++result.duplicates;
         }
     }
+    std::sort(result.insertedIndexes.begin(), result.insertedIndexes.end());
     result.inserted = int(result.insertedIndexes.size());
+    if (m_keepCommitted && !own.events.isEmpty()) {
+        std::sort(own.events.begin(), own.events.end(),
+                  [](const Committed& a, const Committed& b) { return a.seq < b.seq; });
+        m_ownCommitEvents += own.events.size();
+        m_ownCommits.append(std::move(own));
+        // Nobody tailing for a while: the oldest are read back from the database when they are wanted.
+        constexpr qsizetype kMaxKeptEvents = 100000;
+        while (m_ownCommits.size() > 1 && (m_ownCommitEvents > kMaxKeptEvents || m_ownCommits.size() > 256)) {
+            m_ownCommitEvents -= m_ownCommits.constFirst().events.size();
+            m_ownCommits.removeFirst();
+        }
+    }
     if (skipped > 0) qCWarning(lcPgStore) << "skipped" << skipped << "events without a uuid";
     result.ok = true;
     return result;
@@ -495,6 +549,16 @@ QList<QByteArray> PostgresEventStore::readRaw(const QList<Location>& locations) 
 {
     QList<QByteArray> out;
     out.reserve(locations.size());
+    for (std::optional<QByteArray>& raw : readRawAligned(locations)) {
+        if (raw) out.append(std::move(*raw));
+    }
+    return out;
+}
+
+QList<std::optional<QByteArray>> PostgresEventStore::readRawAligned(const QList<Location>& locations) const
+{
+    QList<std::optional<QByteArray>> out;
+    out.reserve(locations.size());
     QHash<qint64, QByteArray> blocks; // neighbours share blocks: decode each once
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT codec, raw_size, data FROM raw_blocks WHERE id = ?"));
@@ -514,12 +578,14 @@ QList<QByteArray> PostgresEventStore::readRaw(const QList<Location>& locations) 
             q.finish();
             if (!block) {
                 qCWarning(lcPgStore) << "raw block" << where.blockId << "is missing or damaged";
+                out.append(std::nullopt);
                 continue;
             }
             it = blocks.insert(where.blockId, *block);
         }
         if (where.offset < 0 || where.offset + where.size > it->size()) {
             qCWarning(lcPgStore) << "an event points outside raw block" << where.blockId;
+            out.append(std::nullopt);
             continue;
         }
         out.append(it->sliced(where.offset, where.size));
@@ -554,6 +620,14 @@ bool PostgresEventStore::visitEvents(qint64 fromMs,
                                      qint64 toMs,
                                      const std::function<bool(QByteArrayView raw)>& visit) const
 {
+    return visitEventsUpTo(fromMs, toMs, std::numeric_limits<qint64>::max(), visit);
+}
+
+bool PostgresEventStore::visitEventsUpTo(qint64 fromMs,
+                                         qint64 toMs,
+                                         qint64 maxSeq,
+                                         const std::function<bool(QByteArrayView raw)>& visit) const
+{
     if (!isOpen() || fromMs >= toMs) return isOpen();
     // Keyset pages of (published, seq): memory stays at one page whatever the range holds.
     constexpr int kPage = 20000;
@@ -564,13 +638,14 @@ bool PostgresEventStore::visitEvents(qint64 fromMs,
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
         q.prepare(QStringLiteral("SELECT block_id, block_offset, raw_size, published, seq FROM events"
-                                 " WHERE published >= ? AND published < ? AND (published, seq) > (?, ?)"
+                                 " WHERE published >= ? AND published < ? AND (published, seq) > (?, ?) AND seq <= ?"
                                  " ORDER BY published, seq LIMIT %1")
                       .arg(kPage));
         q.addBindValue(fromMs);
         q.addBindValue(toMs);
         q.addBindValue(first ? fromMs - 1 : afterPublished);
         q.addBindValue(first ? std::numeric_limits<qint64>::max() : afterSeq);
+        q.addBindValue(maxSeq);
         if (!q.exec()) {
             qCWarning(lcPgStore) << "cannot walk the events:" << q.lastError().text();
             return false;
@@ -587,6 +662,95 @@ bool PostgresEventStore::visitEvents(qint64 fromMs,
         }
         if (locations.size() < kPage) return true;
     }
+}
+
+std::optional<qint64> PostgresEventStore::newestSeq() const
+{
+    if (!isOpen()) return std::nullopt;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) || !q.next()) return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+void PostgresEventStore::setKeepCommitted(bool keep)
+{
+    m_keepCommitted = keep;
+    if (!keep) {
+        m_ownCommits.clear();
+        m_ownCommitEvents = 0;
+    }
+}
+
+bool PostgresEventStore::eventsAfter(qint64 afterSeq, int limit, QList<Committed>* out, qint64* reached, QString* error)
+{
+    out->clear();
+    *reached = afterSeq;
+    if (!isOpen()) {
+        if (error) *error = QStringLiteral("the event store is not open");
+        return false;
+    }
+    okta::EventParser parser;
+    qint64 after = afterSeq;
+    while (out->size() < limit) {
+        // Own commits already passed are of no more use.
+        while (!m_ownCommits.isEmpty() && m_ownCommits.constFirst().events.constLast().seq <= after) {
+            m_ownCommitEvents -= m_ownCommits.constFirst().events.size();
+            m_ownCommits.removeFirst();
+        }
+        if (!m_ownCommits.isEmpty() && m_ownCommits.constFirst().before <= after) {
+            // Nothing committed by others between `after` and these: serve them from memory.
+            for (const Committed& c : std::as_const(m_ownCommits.constFirst().events)) {
+                if (c.seq <= after) continue;
+                if (out->size() >= limit) break;
+                out->append(c);
+                after = c.seq;
+            }
+            continue;
+        }
+        // From the database: everything after `after`, up to the next own commit's predecessor (all of it
+        // committed, and visible, before that commit was).
+        const qint64 upTo =
+            m_ownCommits.isEmpty() ? std::numeric_limits<qint64>::max() : m_ownCommits.constFirst().before;
+        const qsizetype wanted = limit - out->size();
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT seq, block_id, block_offset, raw_size FROM events WHERE seq > ? AND seq <= ?"
+                                 " ORDER BY seq LIMIT %1")
+                      .arg(wanted));
+        q.addBindValue(after);
+        q.addBindValue(upTo);
+        if (!q.exec()) {
+            if (error) *error = q.lastError().text();
+            return false;
+        }
+        QList<qint64> seqs;
+        QList<Location> locations;
+        while (q.next()) {
+            seqs.append(q.value(0).toLongLong());
+            locations.append({q.value(1).toLongLong(), q.value(2).toLongLong(), q.value(3).toLongLong()});
+        }
+        q.finish();
+        const QList<std::optional<QByteArray>> raws = readRawAligned(locations);
+        for (qsizetype i = 0; i < seqs.size(); ++i) {
+            after = seqs.at(i);
+            Committed c;
+            c.seq = seqs.at(i);
+            okta::ParseError parseError;
+            const std::optional<QByteArray>& raw = raws.at(i);
+            // An event that cannot be read back is passed over (warned about): it cannot be scored anyway.
+            if (!raw || !parser.parse(std::string_view(raw->constData(), size_t(raw->size())), c.event, parseError)) {
+                qCWarning(lcPgStore) << "cannot read back stored event with seq" << c.seq;
+                continue;
+            }
+            out->append(std::move(c));
+        }
+        if (seqs.size() < wanted) {
+            if (m_ownCommits.isEmpty()) break;
+            after = upTo; // the rest up to the own commit were gaps (duplicates, rollbacks)
+        }
+    }
+    *reached = after;
+    return true;
 }
 
 bool PostgresEventStore::saveBaselines(const QList<BaselineRecord>& records, QString* error)

@@ -46,6 +46,11 @@ struct PostgresLocation
 //   so two writers of one source are serialised and the cursor only moves forward with what is stored;
 // - raw JSON goes into LZ4 blocks (raw_blocks) as in SQLite: ~3x smaller than per-event rows and
 //   fewer, larger writes.
+// - Events are committed in the order of their `seq`: appendBatch() takes a transaction-level advisory
+//   lock just before it inserts event rows and holds it until the commit, so a console that has seen
+//   every event up to seq N has seen everything committed before N, and can tail the rest with
+//   eventsAfter(N). Each commit that stored events is announced with NOTIFY vigil_events (payload: the
+//   newest seq); within a batch, seq follows `published` (stable), the order the risk engine wants.
 // One instance per thread; it owns its connection.
 class PostgresEventStore final : public EventStore
 {
@@ -73,6 +78,29 @@ public:
     eventsForActor(std::string_view alternateId, qint64 fromMs, qint64 toMs, int limit) const override;
     bool visitEvents(qint64 fromMs, qint64 toMs, const std::function<bool(QByteArrayView raw)>& visit) const override;
     std::optional<qint64> oldestPublishedMs() const override;
+    // As visitEvents(), but only events with seq <= maxSeq: a console warming up before it tails from maxSeq.
+    bool visitEventsUpTo(qint64 fromMs,
+                         qint64 toMs,
+                         qint64 maxSeq,
+                         const std::function<bool(QByteArrayView raw)>& visit) const;
+
+    // Team mode: every console's events in commit order.
+    struct Committed
+    {
+        qint64 seq = 0;
+        okta::LogEvent event;
+    };
+    // The newest committed seq (0 when there are no events); nullopt on a database error.
+    std::optional<qint64> newestSeq() const;
+    // Up to `limit` events with seq > afterSeq, in seq order, into `out` (cleared first); `reached` is the
+    // seq to ask after next time (past gaps and events that could not be read back; afterSeq when nothing
+    // new was committed). Events this instance stored itself come from memory while keepsCommitted() (no
+    // read back, no parse); everything else is read and parsed. False (with `error`) on a database error.
+    bool eventsAfter(qint64 afterSeq, int limit, QList<Committed>* out, qint64* reached, QString* error = nullptr);
+    // Keep the events of this instance's own commits for eventsAfter() (LivePipeline turns it on).
+    void setKeepCommitted(bool keep);
+    bool keepsCommitted() const { return m_keepCommitted; }
+
     bool saveBaselines(const QList<BaselineRecord>& records, QString* error) override;
     QList<BaselineRecord> loadBaselines() const override;
     QSqlDatabase database() const override { return m_db; }
@@ -109,9 +137,11 @@ private:
     bool insertRows(const QList<okta::LogEvent>& events,
                     const QList<int>& indexes,
                     const QList<Location>& locations,
-                    QSet<QByteArray>& inserted,
+                    QHash<QByteArray, qint64>& inserted,
                     QString* error);
     QList<QByteArray> readRaw(const QList<Location>& locations) const;
+    // One entry per location, nullopt where the block is missing or damaged.
+    QList<std::optional<QByteArray>> readRawAligned(const QList<Location>& locations) const;
     void forgetPending();
 
     PostgresLocation m_location;
@@ -124,6 +154,17 @@ private:
     Dictionary m_ips;
     RawBlockWriter m_blockWriter;
     QList<PendingBlock> m_blocks;
+
+    // This instance's own commits, for eventsAfter(): the events it stored, by seq, and the newest seq
+    // committed before them (under the append lock, so everything up to it was already visible).
+    struct OwnCommit
+    {
+        qint64 before = 0;
+        QList<Committed> events; // by seq
+    };
+    bool m_keepCommitted = false;
+    QList<OwnCommit> m_ownCommits;
+    qsizetype m_ownCommitEvents = 0;
 };
 
 } // namespace vigil::store

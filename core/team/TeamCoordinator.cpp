@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -17,6 +18,9 @@
 #include <QVariant>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 namespace vigil::team {
 
@@ -29,6 +33,8 @@ std::atomic<quint64> s_serial{0};
 const QString kLeaderLock = QStringLiteral("vigil.team.leader");
 const QString kResponsesChannel = QStringLiteral("vigil_responses");
 const QString kCommandsChannel = QStringLiteral("vigil_commands");
+const QString kAnswersChannel = QStringLiteral("vigil_answers");
+const QString kEventsChannel = QStringLiteral("vigil_events");
 constexpr qint64 kMemberTimeoutMs = 30000;
 
 // Team-mode tables live beside the store's schema rather than in its versions: they only hold who is
@@ -48,6 +54,111 @@ qint64 nowMs()
 }
 
 } // namespace
+
+// The leader's answers to this console's queued commands, heard on a connection and a thread of their own:
+// submit() blocks the console's thread while it waits (no other work of the console runs in the middle of
+// a command), so the console's own connection could not deliver the notification until it returned.
+class AnswerListener : public QThread
+{
+public:
+    AnswerListener(store::PostgresLocation location, QString memberId, QString applicationName)
+        : m_location(std::move(location))
+        , m_memberId(std::move(memberId))
+        , m_applicationName(std::move(applicationName))
+    {
+    }
+    ~AnswerListener() override
+    {
+        quit();
+        wait();
+    }
+
+    bool isListening() const { return m_listening; }
+
+    // True once the answer to command `id` was heard (it may have been before the call), false after
+    // `timeoutMs` without it.
+    bool waitFor(qint64 id, int timeoutMs)
+    {
+        std::unique_lock lock(m_mutex);
+        const bool heard = m_cv.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
+                                         [&] { return m_answered.contains(id); });
+        m_answered.remove(id);
+        return heard;
+    }
+
+protected:
+    void run() override
+    {
+        QTimer check;
+        check.setInterval(5000);
+        // The driver only notices a dead connection when it runs a statement: one now and then, and a new
+        // connection when it fails (meanwhile submit() checks the command's row every 25 ms as before).
+        QObject::connect(&check, &QTimer::timeout, [this] {
+            if (m_db.isOpen()) {
+                QSqlQuery q(m_db);
+                if (q.exec(QStringLiteral("SELECT 1"))) return;
+            }
+            listen();
+        });
+        listen();
+        check.start();
+        exec();
+        close();
+    }
+
+private:
+    void listen()
+    {
+        close();
+        m_connectionName = QStringLiteral("vigil-team-answers-%1").arg(++s_serial);
+        QString error;
+        m_db = m_location.connect(m_connectionName, m_applicationName + QStringLiteral("-answers"), &error);
+        if (!m_db.isOpen()) {
+            qCWarning(lcTeam).noquote() << "cannot listen for the leader's answers:" << error;
+            return;
+        }
+        QSqlDriver* driver = m_db.driver();
+        QObject::connect(driver, &QSqlDriver::notification,
+                         [this](const QString& name, QSqlDriver::NotificationSource, const QVariant& payload) {
+                             if (name != kAnswersChannel) return;
+                             const QString text = payload.toString();
+                             const qsizetype slash = text.lastIndexOf(u'/');
+                             if (slash < 0 || QStringView(text).left(slash) != m_memberId) return;
+                             bool ok = false;
+                             const qint64 id = QStringView(text).mid(slash + 1).toLongLong(&ok);
+                             if (!ok) return;
+                             {
+                                 std::lock_guard lock(m_mutex);
+                                 // Answers to commands that timed out are never waited for: keep few.
+                                 if (m_answered.size() > 1000) m_answered.clear();
+                                 m_answered.insert(id);
+                             }
+                             m_cv.notify_all();
+                         });
+        m_listening = driver->subscribeToNotification(kAnswersChannel);
+    }
+
+    void close()
+    {
+        m_listening = false;
+        if (m_db.isValid()) m_db.close();
+        m_db = QSqlDatabase();
+        if (!m_connectionName.isEmpty()) {
+            QSqlDatabase::removeDatabase(m_connectionName);
+            m_connectionName.clear();
+        }
+    }
+
+    const store::PostgresLocation m_location;
+    const QString m_memberId;
+    const QString m_applicationName;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    std::atomic<bool> m_listening{false};
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    QSet<qint64> m_answered;
+};
 
 response::CommandResult explainConflict(const response::CommandResult& result,
                                         const response::AnalystCommand& command,
@@ -112,7 +223,8 @@ bool TeamCoordinator::connectToDatabase(QString* error)
             [this](const QString& name, QSqlDriver::NotificationSource source, const QVariant& payload) {
                 onNotification(name, int(source), payload);
             });
-    if (!driver->subscribeToNotification(kResponsesChannel) || !driver->subscribeToNotification(kCommandsChannel)) {
+    if (!driver->subscribeToNotification(kResponsesChannel) || !driver->subscribeToNotification(kCommandsChannel)
+        || !driver->subscribeToNotification(kEventsChannel)) {
         if (error) *error = QStringLiteral("cannot LISTEN for team notifications: %1").arg(driver->lastError().text());
         disconnectFromDatabase();
         return false;
@@ -139,6 +251,8 @@ bool TeamCoordinator::start(QString* error)
     m_startedMs = nowMs();
     if (!connectToDatabase(error)) return false;
     m_started = true;
+    m_answers = std::make_unique<AnswerListener>(m_location, m_memberId, m_applicationName);
+    m_answers->start();
     tick();
     m_tick.start();
     return true;
@@ -165,6 +279,7 @@ void TeamCoordinator::stop()
     m_holdsLock = false;
     m_leading = false;
     disconnectFromDatabase();
+    m_answers.reset();
     if (wasLeading) emit leadershipChanged(false);
 }
 
@@ -284,8 +399,10 @@ response::CommandResult TeamCoordinator::submit(const response::AnalystCommand& 
         return result;
     }
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO team_commands(created_ms, member_id, command, state)"
-                             " VALUES(?, ?, ?, 'pending') RETURNING id"));
+    // Queued and announced in one statement (the notification goes out when it commits).
+    q.prepare(QStringLiteral("WITH c AS (INSERT INTO team_commands(created_ms, member_id, command, state)"
+                             " VALUES(?, ?, ?, 'pending') RETURNING id) SELECT id, pg_notify('vigil_commands', '')"
+                             " FROM c"));
     q.addBindValue(nowMs());
     q.addBindValue(m_memberId);
     q.addBindValue(QString::fromUtf8(QJsonDocument(command.toJson()).toJson(QJsonDocument::Compact)));
@@ -294,21 +411,31 @@ response::CommandResult TeamCoordinator::submit(const response::AnalystCommand& 
         return result;
     }
     const qint64 id = q.value(0).toLongLong();
-    q.exec(QStringLiteral("NOTIFY vigil_commands"));
-    // The leader answers in milliseconds; this waits on the database rather than the event loop, so no
-    // other work of this console runs in the middle of a command.
+    q.finish();
+    // The leader answers in milliseconds and announces it (NOTIFY vigil_answers), heard by the answer
+    // listener while this thread waits: no other work of this console runs in the middle of a command.
+    // The row is read when the answer was heard, and now and then in case a notification was lost (every
+    // 25 ms when the listener has no connection).
     QElapsedTimer waited;
     waited.start();
     QSqlQuery poll(m_db);
     poll.prepare(QStringLiteral("SELECT state, result FROM team_commands WHERE id = ?"));
-    while (waited.elapsed() < timeoutMs) {
+    while (true) {
+        const qint64 left = timeoutMs - waited.elapsed();
+        if (left > 0) {
+            if (m_answers && m_answers->isListening()) {
+                m_answers->waitFor(id, int(std::min<qint64>(left, 500)));
+            } else {
+                QThread::msleep(ulong(std::min<qint64>(left, 25)));
+            }
+        }
         poll.addBindValue(id);
         if (poll.exec() && poll.next() && poll.value(0).toString() == u"done") {
             return response::CommandResult::fromJson(
                 QJsonDocument::fromJson(poll.value(1).toString().toUtf8()).object());
         }
         poll.finish();
-        QThread::msleep(25);
+        if (left <= 0) break;
     }
     // Nobody took it: withdraw it, unless the leader picked it up in the meantime.
     q.prepare(QStringLiteral("UPDATE team_commands SET state = 'expired' WHERE id = ? AND state = 'pending'"));
@@ -338,7 +465,10 @@ void TeamCoordinator::applyQueuedCommands()
             response::AnalystCommand::fromJson(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
         const response::CommandResult result = m_handler(command);
         QSqlQuery done(m_db);
-        done.prepare(QStringLiteral("UPDATE team_commands SET state = 'done', result = ?, done_ms = ? WHERE id = ?"));
+        // Answered and announced to the console that asked (its AnswerListener) in one statement.
+        done.prepare(QStringLiteral("WITH d AS (UPDATE team_commands SET state = 'done', result = ?, done_ms = ?"
+                                    " WHERE id = ? RETURNING id, member_id)"
+                                    " SELECT pg_notify('vigil_answers', member_id || '/' || id) FROM d"));
         done.addBindValue(QString::fromUtf8(QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact)));
         done.addBindValue(nowMs());
         done.addBindValue(id);
@@ -364,6 +494,10 @@ void TeamCoordinator::onNotification(const QString& name, int source, const QVar
 {
     if (name == kCommandsChannel) {
         if (m_leading) applyQueuedCommands();
+        return;
+    }
+    if (name == kEventsChannel) {
+        emit eventsCommitted(payload.toString().toLongLong());
         return;
     }
     if (name != kResponsesChannel || source == int(QSqlDriver::SelfSource)) return;

@@ -11,9 +11,12 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace vigil::team {
+
+class AnswerListener;
 
 // One console connected to the team database, as the status bar lists them.
 struct TeamMember
@@ -43,9 +46,12 @@ struct TeamStatus
 // - Membership: a heartbeat row per console in team_members, for the status bar.
 // - Analyst commands: a console that does not lead queues them in team_commands; the leader applies
 //   them one at a time through its response engine (the single writer of response state), so two
-//   analysts acting on one alert at once get one winner and the other is told who acted.
+//   analysts acting on one alert at once get one winner and the other is told who acted. The leader
+//   announces each answer (NOTIFY vigil_answers), which the console that asked hears on a connection and
+//   thread of its own while it waits (see AnswerListener), so it waits milliseconds, not a polling period.
 // - Live sharing: response changes are announced with NOTIFY vigil_responses; the other consoles hear
-//   them within milliseconds (QSqlDriver notifications) and re-read the alert.
+//   them within milliseconds (QSqlDriver notifications) and re-read the alert. Events any console stored
+//   are announced by the store (NOTIFY vigil_events) and passed on as eventsCommitted().
 class TeamCoordinator : public QObject
 {
     Q_OBJECT
@@ -82,6 +88,8 @@ signals:
     void leadershipChanged(bool leading);
     // Another console changed an alert's response (acknowledged, overridden, assigned, suspended…).
     void sharedResponseChanged(const QString& alertId, const QString& state, const QString& by);
+    // A console (possibly this one) committed events, up to `seq` (PostgresEventStore, NOTIFY vigil_events).
+    void eventsCommitted(qint64 seq);
     void statusChanged();
     void logLine(const QString& line);
 
@@ -112,6 +120,7 @@ private:
     mutable QList<TeamMember> m_members;
     qint64 m_startedMs = 0;
     qint64 m_noLockBeforeMs = 0; // after losing the connection, let the others take over first
+    std::unique_ptr<AnswerListener> m_answers;
 };
 
 // A command result that names who acted first when the command came too late.
