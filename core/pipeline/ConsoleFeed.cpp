@@ -204,13 +204,16 @@ void ConsoleFeed::publish()
     snap->usersWatched = int(engine.trackedUsers());
     snap->topUsers = users.mid(0, kTopUsers);
 
-    // Alerts joined with their responses (by alert id, or by user for an alert that joined one).
-    QHash<QString, response::AlertResponse> responsesByAlert, openResponseByUser;
+    // Alerts joined with their responses (by alert id, or by user for an alert that joined one). In team
+    // mode another console's engine may have numbered the alert differently ("alert-<opened>-<n>"): then
+    // by user and opening time.
+    QHash<QString, response::AlertResponse> responsesByAlert, openResponseByUser, responseByOpening;
     response::ResponseEngine* responses = m_session.responses();
     if (responses) {
         for (const response::AlertResponse& r : responses->responses()) {
             responsesByAlert.insert(r.alertId, r);
             if (r.isOpen()) openResponseByUser.insert(r.user, r);
+            responseByOpening.insert(r.user + u'|' + r.alertId.left(r.alertId.lastIndexOf(u'-') + 1), r);
         }
         snap->mode = response::modeName(responses->mode());
         snap->breakerOpen = responses->breakerOpen();
@@ -241,8 +244,11 @@ void ConsoleFeed::publish()
         c.riskTrend = s.trends.value(a.user);
         c.state = u"detected"_qs;
         std::optional<response::AlertResponse> r;
+        const QString opening = a.user + u"|alert-"_qs + QString::number(a.openedAtMs) + u'-';
         if (responsesByAlert.contains(a.id))
             r = responsesByAlert.value(a.id);
+        else if (responseByOpening.contains(opening))
+            r = responseByOpening.value(opening);
         else if (openResponseByUser.contains(a.user))
             r = openResponseByUser.value(a.user);
         if (r) {

@@ -11,7 +11,8 @@
 
 namespace vigil::store {
 class EventStore;
-}
+class PostgresEventStore;
+} // namespace vigil::store
 namespace vigil::okta {
 class SystemLogPoller;
 class EventHookReceiver;
@@ -34,9 +35,27 @@ public:
     // time, up to the newest stored) without learning from them again, so findings, open alerts and
     // sliding windows are where they were before the restart. Returns the number of events re-scored.
     qint64 warmUp(qint64 windowMs = 24 * 3600000LL);
-    // Team mode, when this console takes over the automation: scores, like warmUp() (no signals, no
-    // learning), the events other consoles stored since this one last scored or warmed up.
+    // When this console takes over the automation in team mode: scores what it has not scored yet. With
+    // followStore(), that is tail(); without (an older arrangement, kept for stores that cannot be
+    // tailed), it scores like warmUp() (no signals, no learning) the events stored since it last scored.
     qint64 catchUp();
+
+    // Team mode (issue 8): every console scores every console's events, in the order they were committed
+    // (the store's seq), so leader and followers show the same scores and alerts, and the leader acts on
+    // events that reached another console (an Event Hook delivery). Call before warmUp(); process() then
+    // tails the store rather than scoring its argument, so nothing is scored twice.
+    void followStore(store::PostgresEventStore* store);
+    bool followsStore() const { return m_shared != nullptr; }
+    // Scores, with the usual signals, whatever was committed since the last tail (this console's own
+    // events from memory, the others' read from the store). Returns the number of events scored.
+    qint64 tail();
+    // tail() from the event loop, coalesced: another console committed (NOTIFY), or a periodic check.
+    void requestTail();
+    // The newest seq scored (team mode).
+    qint64 tailedUpToSeq() const { return m_tailSeq; }
+    // Events scored live (batchScored) and re-scored silently by warmUp().
+    qint64 scoredCount() const { return m_scored; }
+    qint64 warmedUpCount() const { return m_warmedUp; }
 
     void attach(okta::SystemLogPoller* poller);
     void attach(okta::EventHookReceiver* receiver);
@@ -58,7 +77,9 @@ signals:
     void healthChanged();
 
 private:
-    qint64 rescore(qint64 fromMs, qint64 toMs);
+    qint64 rescore(qint64 fromMs, qint64 toMs, qint64 maxSeq = -1);
+    // Scores `events` in the given order and emits batchScored, alertChanged and eventsScored.
+    void score(const QList<okta::LogEvent>& events);
 
     store::EventStore& m_store;
     risk::RiskEngine m_engine;
@@ -66,8 +87,14 @@ private:
     QPointer<okta::EventHookReceiver> m_hooks;
     QTimer m_saveTimer;
     qint64 m_scored = 0;
+    qint64 m_warmedUp = 0;
     qint64 m_scoredUpToMs = 0; // events published before this were scored here (catchUp() starts here)
     QHash<QString, store::BaselineRecord> m_unsaved; // by kind/key, newest wins
+    store::PostgresEventStore* m_shared = nullptr;   // team mode: tailed in seq order
+    qint64 m_tailSeq = 0;
+    bool m_tailing = false;
+    bool m_tailAgain = false;
+    bool m_tailRequested = false;
 };
 
 } // namespace vigil::pipeline

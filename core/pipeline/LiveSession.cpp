@@ -9,9 +9,11 @@
 #include "core/store/PostgresEventStore.h"
 #include "core/store/SqliteEventStore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
 #include <QLocale>
+#include <QSet>
 
 namespace vigil::pipeline {
 
@@ -74,15 +76,27 @@ bool LiveSession::start(QString* error)
     if (!m_store->open(error)) return false;
     if (team) {
         m_team = std::make_unique<team::TeamCoordinator>(*team, audit::AuditLog::currentOperator());
+        m_team->setTickMs(m_settings.teamTickMs);
+        m_team->setTakeoverGraceMs(m_settings.teamTakeoverGraceMs);
         connect(m_team.get(), &team::TeamCoordinator::logLine, this, &LiveSession::logLine);
         connect(m_team.get(), &team::TeamCoordinator::sharedResponseChanged, this,
                 [this](const QString& alertId, const QString& state, const QString& by) {
+                    // The leader changed it; a console that follows shows the response as the leader left it.
+                    if (m_responses && !m_team->isLeading()) m_responses->reloadResponse(alertId);
                     emit logLine(tr("team: %1 is now %2 (%3)").arg(alertId, state, by));
                     emit sharedResponseChanged(alertId, state, by);
                 });
     }
 
     m_pipeline = std::make_unique<LivePipeline>(*m_store, m_settings.policy);
+    if (m_team) {
+        // Every console scores every console's events, in commit order: the followers' scores and alerts
+        // are the leader's, and the leader acts on events that reached a follower (an Event Hook delivery).
+        m_pipeline->followStore(static_cast<store::PostgresEventStore*>(m_store.get()));
+        connect(m_team.get(), &team::TeamCoordinator::eventsCommitted, m_pipeline.get(), &LivePipeline::requestTail);
+        // And at each tick, in case a notification was lost with a connection.
+        connect(m_team.get(), &team::TeamCoordinator::statusChanged, m_pipeline.get(), &LivePipeline::requestTail);
+    }
     const qint64 rescored = m_pipeline->warmUp(m_settings.warmUpMs);
     emit logLine(tr("store %1: %2 events; re-scored the last %3 of them")
                      .arg(m_storeDescription)
@@ -129,19 +143,51 @@ bool LiveSession::start(QString* error)
 void LiveSession::onLeadership(bool leading)
 {
     if (leading) {
-        // Pick up what the previous leader stored and decided: scores first (silently, as at start), then
-        // the persisted responses and countdowns, then the outbox (pending and in-flight calls), then polling.
+        // Pick up what the previous leader decided: the persisted responses and countdowns first, then
+        // whatever was committed and not scored yet (acted on now), the alerts that changed while nobody may
+        // have led, the outbox (pending and in-flight calls), and polling.
+        if (m_responses) m_responses->start();
         const qint64 caughtUp = m_pipeline->catchUp();
         emit logLine(tr("team: leading; scored %1 events stored by other consoles").arg(caughtUp));
-        if (m_responses) m_responses->start();
+        actOnRecentAlerts();
         if (m_outbox) m_outbox->start();
         if (m_poller) m_poller->start();
     } else {
         if (m_poller) m_poller->stop();
         if (m_outbox) m_outbox->stop();
-        if (m_responses) m_responses->stop();
+        if (m_responses) {
+            m_responses->stop();
+            m_responses->loadResponses(); // shown as the new leader changes them
+        }
         emit logLine(tr("team: following; another console runs the automation"));
     }
+}
+
+void LiveSession::actOnRecentAlerts()
+{
+    const QHash<QString, qint64> changed = std::exchange(m_changedWhileFollowing, {});
+    if (!m_responses || changed.isEmpty()) return;
+    // A leader acts on an alert as soon as it scores its events, and this console scored the same events
+    // at nearly the same moment; only the last minute's may have been missed by a leader that died or by a
+    // time without one. Acting again on an alert is harmless (the engine does each step once).
+    const qint64 since = QDateTime::currentMSecsSinceEpoch() - 60000;
+    // Another console's engine may have numbered the same alert differently ("alert-<opened>-<n>"): a
+    // response that closed it (resolved, false positive) is found by user and opening time.
+    QSet<QString> closed;
+    for (const response::AlertResponse& r : m_responses->responses()) {
+        if (r.isOpen()) continue;
+        closed.insert(r.alertId);
+        closed.insert(r.user + u'|' + r.alertId.left(r.alertId.lastIndexOf(u'-') + 1));
+    }
+    int handed = 0;
+    for (const risk::Alert& a : m_pipeline->engine().alerts()) {
+        if (changed.value(a.id, 0) < since) continue;
+        if (closed.contains(a.id) || closed.contains(a.user + u"|alert-"_qs + QString::number(a.openedAtMs) + u'-'))
+            continue;
+        m_responses->onAlert(a);
+        ++handed;
+    }
+    if (handed > 0) emit logLine(tr("team: acting on %1 alerts that changed while this console followed").arg(handed));
 }
 
 team::TeamStatus LiveSession::teamStatus() const
@@ -192,15 +238,25 @@ void LiveSession::startAutomation(const QUrl& org)
                 if (actsOnAlerts()) m_responses->observe(events);
             });
     connect(m_pipeline.get(), &LivePipeline::alertChanged, m_responses.get(), [this](const risk::Alert& alert, bool) {
-        if (actsOnAlerts()) m_responses->onAlert(alert);
+        if (actsOnAlerts()) {
+            m_responses->onAlert(alert);
+        } else {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            if (m_changedWhileFollowing.size() > 5000)
+                m_changedWhileFollowing.removeIf([now](const auto& it) { return it.value() < now - 60000; });
+            m_changedWhileFollowing.insert(alert.id, now);
+        }
     });
     connect(m_responses.get(), &ResponseEngine::responseChanged, this, [this](const AlertResponse& r) {
         if (m_team && m_team->isLeading()) m_team->publishResponse(r.alertId, r.state, r.acknowledgedBy);
     });
-    // Team mode: started by onLeadership() when this console leads.
+    // Team mode: started by onLeadership() when this console leads; meanwhile the responses are shown as
+    // the leader leaves them.
     if (!m_team) {
         m_responses->start();
         m_outbox->start();
+    } else {
+        m_responses->loadResponses();
     }
     // `vigil alert` on this machine reaches this process instead of racing it on the store.
     m_commands =
@@ -259,8 +315,13 @@ response::CommandResult LiveSession::command(const response::AnalystCommand& com
         r.message = tr("the automation core is not running");
         return r;
     }
-    // Team mode: through the leader, which applies commands one at a time.
-    if (m_team) return m_team->submit(command);
+    // Team mode: through the leader, which applies commands one at a time; a follower shows the outcome at
+    // once rather than when the leader's announcement arrives.
+    if (m_team) {
+        const response::CommandResult result = m_team->submit(command);
+        if (!m_team->isLeading()) m_responses->reloadResponse(command.alertId);
+        return result;
+    }
     return response::applyCommand(*m_responses, command);
 }
 

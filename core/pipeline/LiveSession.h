@@ -59,6 +59,11 @@ struct LiveSessionSettings
     QString jiraIssueType = QStringLiteral("Task");
     QString ticketWebhookUrl;
     QString oktaAdminUrl; // links in pages; default derived from the org URL
+
+    // Team mode's pace (tests shorten them): how often a console beats and tries for the automation lock,
+    // and how long a new leader waits before it acts (TeamCoordinator).
+    int teamTickMs = 2000;
+    int teamTakeoverGraceMs = 5000;
 };
 
 // Everything a live run needs, wired together: the store, one QNetworkAccessManager, the System Log
@@ -110,6 +115,9 @@ private:
     void onLeadership(bool leading);
     bool actsOnAlerts() const { return !m_team || m_team->isLeading(); }
     response::CommandResult applyHere(const response::AnalystCommand& command);
+    // A new leader: hands the response engine the alerts that changed while this console followed and no
+    // leader may have acted on (a leader died, or nobody led for a while).
+    void actOnRecentAlerts();
 
     LiveSessionSettings m_settings;
     QStringList m_recentLines;
@@ -125,6 +133,7 @@ private:
     std::unique_ptr<response::Outbox> m_outbox;
     std::unique_ptr<response::ResponseEngine> m_responses;
     std::unique_ptr<response::CommandListener> m_commands;
+    QHash<QString, qint64> m_changedWhileFollowing; // alert id -> wall time it last changed here
 };
 
 } // namespace vigil::pipeline

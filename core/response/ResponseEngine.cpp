@@ -157,7 +157,7 @@ ResponseEngine::ResponseEngine(QSqlDatabase db,
 
 ResponseEngine::~ResponseEngine() = default;
 
-void ResponseEngine::start()
+void ResponseEngine::loadResponses()
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
@@ -174,6 +174,23 @@ void ResponseEngine::start()
     } else {
         qCWarning(lcResponse).noquote() << "cannot load responses:" << q.lastError().text();
     }
+}
+
+void ResponseEngine::reloadResponse(const QString& alertId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT data FROM responses WHERE alert_id = ?"_qs);
+    q.addBindValue(alertId);
+    if (!q.exec() || !q.next()) return;
+    const AlertResponse r = AlertResponse::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object());
+    if (r.alertId.isEmpty() || r.alertId == kBreakerId) return;
+    m_responses.insert(r.alertId, r);
+    emit responseChanged(r);
+}
+
+void ResponseEngine::start()
+{
+    loadResponses();
     QString suppressionError;
     if (!m_suppressions.load(&suppressionError))
         qCWarning(lcResponse).noquote() << "cannot load suppressions:" << suppressionError;

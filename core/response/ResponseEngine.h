@@ -136,6 +136,11 @@ public:
     // Stops every timer and forgets the loaded responses (team mode: this console no longer leads, and
     // the next start() reads what the new leader changed meanwhile).
     void stop();
+    // Team mode, on a console that does not lead: the responses as the leader left them, to show, without
+    // starting anything. reloadResponse() re-reads one that the leader changed (NOTIFY vigil_responses) and
+    // emits responseChanged.
+    void loadResponses();
+    void reloadResponse(const QString& alertId);
     // Decides whatever is due at now(): deadlines, unanswered pushes, pages waiting for a profile.
     // Timers call it; `vigil replay` calls it as event time advances.
     void runDue();
