@@ -4,6 +4,7 @@
 #include "core/okta/FastHash.h"
 #include "core/risk/Geo.h"
 
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QLocale>
 
@@ -352,19 +353,64 @@ void RiskEngine::detectFactorReset(const okta::LogEvent& e)
 
 namespace {
 
-template <size_t N> void copyText(std::array<char, N>& out, std::string_view text)
+// A dotted IPv4 address into four bytes, or IPv6 (through QHostAddress) into sixteen; 0 when neither.
+quint8 addressBytes(std::string_view text, std::array<quint8, 16>& out)
 {
-    const size_t n = std::min(text.size(), N - 1);
-    std::memcpy(out.data(), text.data(), n);
-    out[n] = '\0';
+    int part = 0;
+    int value = -1;
+    bool v4 = !text.empty() && text.size() <= 15;
+    for (size_t i = 0; v4 && i < text.size(); ++i) {
+        const char c = text[i];
+        if (c >= '0' && c <= '9') {
+            value = (value < 0 ? 0 : value * 10) + (c - '0');
+            v4 = value <= 255;
+        } else if (c == '.' && value >= 0 && part < 3) {
+            out[size_t(part++)] = quint8(value);
+            value = -1;
+        } else {
+            v4 = false;
+        }
+    }
+    if (v4 && part == 3 && value >= 0) {
+        out[3] = quint8(value);
+        return 4;
+    }
+    if (text.find(':') == std::string_view::npos || text.size() > 64) return 0;
+    const QHostAddress address(QString::fromLatin1(text.data(), qsizetype(text.size())));
+    if (address.protocol() != QAbstractSocket::IPv6Protocol) return 0;
+    const Q_IPV6ADDR v6 = address.toIPv6Address();
+    std::memcpy(out.data(), v6.c, 16);
+    return 6;
 }
 
-template <size_t N> std::string_view textOf(const std::array<char, N>& in)
+QString addressText(quint8 kind, const std::array<quint8, 16>& bytes)
 {
-    return {in.data(), ::strnlen(in.data(), N)};
+    if (kind == 4)
+        return QString::number(bytes[0]) + u'.' + QString::number(bytes[1]) + u'.' + QString::number(bytes[2]) + u'.'
+               + QString::number(bytes[3]);
+    if (kind == 6) {
+        Q_IPV6ADDR v6;
+        std::memcpy(v6.c, bytes.data(), 16);
+        return QHostAddress(v6).toString();
+    }
+    return u"?"_qs;
 }
 
 } // namespace
+
+// Browser names are a handful (CHROME, FIREFOX, SAFARI…); a flood of made-up ones stops being told apart
+// after 255, which only means no session_hijack from a browser change between two of those.
+quint8 RiskEngine::browserIndex(std::string_view browser)
+{
+    if (browser.empty()) return 0;
+    for (qsizetype i = 1; i < m_browsers.size(); ++i) {
+        if (std::string_view(m_browsers.at(i).constData(), size_t(m_browsers.at(i).size())) == browser)
+            return quint8(i);
+    }
+    if (m_browsers.size() > 255) return 0;
+    m_browsers.append(QByteArray(browser.data(), qsizetype(browser.size())));
+    return quint8(m_browsers.size() - 1);
+}
 
 void RiskEngine::detectSessionHijack(const Actor& actor, const okta::LogEvent& e)
 {
@@ -389,32 +435,33 @@ void RiskEngine::detectSessionHijack(const Actor& actor, const okta::LogEvent& e
         m_sessionOrder.pop_front();
     }
     const quint64 userHash = actor.hash;
+    const quint64 ipHash = stableHash(ip);
     const auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
         SessionOrigin origin;
         origin.userHash = userHash;
-        origin.asn = e.asNumber();
         origin.atMs = e.publishedMs();
-        copyText(origin.ip, ip);
-        copyText(origin.browser, browser);
+        origin.ipHash = ipHash;
+        origin.addressKind = addressBytes(ip, origin.address);
+        origin.hasAsn = e.asNumber() >= 0;
+        origin.asn = origin.hasAsn ? quint32(e.asNumber()) : 0;
+        origin.browser = browserIndex(browser);
         m_sessions.insert(key, origin);
         m_sessionOrder.emplace_back(e.publishedMs(), key);
         return;
     }
     SessionOrigin& origin = *it;
-    const std::string_view originIp = textOf(origin.ip);
-    const std::string_view originBrowser = textOf(origin.browser);
-    if (origin.flagged || origin.userHash != userHash || originIp == ip.substr(0, origin.ip.size() - 1)) return;
-    const bool otherNetwork = origin.asn >= 0 && e.asNumber() >= 0 && origin.asn != e.asNumber();
-    const bool otherBrowser =
-        !originBrowser.empty() && !browser.empty() && originBrowser != browser.substr(0, origin.browser.size() - 1);
+    if (origin.flagged || origin.userHash != userHash || origin.ipHash == ipHash) return;
+    const bool otherNetwork = origin.hasAsn && e.asNumber() >= 0 && qint64(origin.asn) != e.asNumber();
+    const quint8 browserNow = browserIndex(browser);
+    const bool otherBrowser = origin.browser != 0 && browserNow != 0 && origin.browser != browserNow;
     if (!otherNetwork && !otherBrowser) return;
     origin.flagged = true;
+    const QString originAsn = origin.hasAsn ? QString::number(origin.asn) : u"?"_qs;
+    const QString originBrowser = QString::fromLatin1(m_browsers.at(origin.browser));
     contribute(user, e, u"session_hijack"_qs, det(Det::SessionHijack).points,
                tr("session begun from %1 (AS%2, %3) reused from %4 (AS%5, %6) %7 min later")
-                   .arg(qs(originIp))
-                   .arg(origin.asn)
-                   .arg(qs(originBrowser), qs(ip))
+                   .arg(addressText(origin.addressKind, origin.address), originAsn, originBrowser, qs(ip))
                    .arg(e.asNumber())
                    .arg(qs(browser), minutes(e.publishedMs() - origin.atMs)));
 }

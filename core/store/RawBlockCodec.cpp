@@ -94,6 +94,8 @@ namespace {
 
 // LZ4's speed/ratio knob (1 is LZ4_compress_default). Compression was ~18% of the store's CPU per event;
 // 4 cut that by about half for ~2% more bytes per event on synthetic Okta events. Decoding is unaffected.
+// Zstandard at level 1 was tried (2026-12): 7.1x against LZ4's 4.4x on these blocks, so a third fewer bytes
+// written, but ~3x the compression CPU; bench_ingest stored 80-100k events/s with it against 120-140k.
 constexpr int kAcceleration = 4;
 
 } // namespace

@@ -317,18 +317,25 @@ private slots:
 
     void sessionHijack_data()
     {
+        QTest::addColumn<QString>("firstIp");
         QTest::addColumn<QString>("secondIp");
         QTest::addColumn<int>("secondAsn");
         QTest::addColumn<QString>("secondBrowser");
         QTest::addColumn<bool>("fires");
-        QTest::newRow("other-asn") << "185.220.101.47" << 60729 << "CHROME" << true;
-        QTest::newRow("other-browser-same-asn") << "198.51.100.99" << 7922 << "FIREFOX" << true;
-        QTest::newRow("same-asn-same-browser") << "198.51.100.99" << 7922 << "CHROME" << false; // DHCP renewal
-        QTest::newRow("same-ip") << "198.51.100.10" << 7922 << "FIREFOX" << false;
+        const QString v4 = u"198.51.100.10"_qs;
+        QTest::newRow("other-asn") << v4 << "185.220.101.47" << 60729 << "CHROME" << true;
+        QTest::newRow("other-browser-same-asn") << v4 << "198.51.100.99" << 7922 << "FIREFOX" << true;
+        QTest::newRow("same-asn-same-browser") << v4 << "198.51.100.99" << 7922 << "CHROME" << false; // DHCP renewal
+        QTest::newRow("same-ip") << v4 << "198.51.100.10" << 7922 << "FIREFOX" << false;
+        QTest::newRow("ipv6-origin") << "2001:db8::7"
+                                     << "185.220.101.47" << 60729 << "CHROME" << true;
+        QTest::newRow("ipv6-same-ip") << "2001:db8::7"
+                                      << "2001:db8::7" << 7922 << "FIREFOX" << false;
     }
 
     void sessionHijack()
     {
+        QFETCH(QString, firstIp);
         QFETCH(QString, secondIp);
         QFETCH(int, secondAsn);
         QFETCH(QString, secondBrowser);
@@ -342,9 +349,19 @@ private slots:
             e.insert(u"authenticationContext"_qs, QJsonObject{{u"externalSessionId"_qs, u"idxSESSION1"_qs}});
             return parse(e);
         };
-        engine.process(sso(kT0, u"198.51.100.10"_qs, 7922, u"CHROME"_qs));
+        engine.process(sso(kT0, firstIp, 7922, u"CHROME"_qs));
         engine.process(sso(kT0 + 20 * kMinute, secondIp, secondAsn, secondBrowser));
         QCOMPARE(detectionsOf(engine, u"sam@corp.example"_qs).contains(u"session_hijack"), fires);
+        if (!fires) return;
+        // The words name both places as the analyst would read them in Okta.
+        QString reason;
+        for (const risk::Contribution& c : engine.contributions(u"sam@corp.example"_qs)) {
+            if (c.detection == u"session_hijack") reason = c.reason;
+        }
+        const QString expected = u"session begun from "_qs + firstIp + u" (AS7922, CHROME) reused from "_qs + secondIp
+                                 + u" (AS"_qs + QString::number(secondAsn) + u", "_qs + secondBrowser
+                                 + u") 20 min later"_qs;
+        QCOMPARE(reason, expected);
     }
 
     void factorResetThenNewCountry()

@@ -171,7 +171,15 @@ private slots:
         audit->showSubject(someUser);
         QTRY_VERIFY_WITH_TIMEOUT(audit->model()->rowCount() > 0 && audit->model()->rowCount() <= counts.byUser, 10000);
 
-        // The user view: the user's stored timeline and the alert's response, from the team database.
+        // The user view: the user's stored timeline and the alert's response, from the team database. The
+        // engine holds the response before its row is committed: wait for the row, as a user would see it.
+        QTRY_VERIFY_WITH_TIMEOUT(window.storeReader()->queryBlocking<bool>([someUser](store::EventStore& s) {
+            QSqlQuery q(s.database());
+            q.prepare(u"SELECT count(*) FROM responses WHERE user_login = ?"_qs);
+            q.addBindValue(someUser);
+            return q.exec() && q.next() && q.value(0).toInt() > 0;
+        }),
+                                 20000);
         window.openUser(someUser);
         QTRY_VERIFY_WITH_TIMEOUT(!window.userView()->isLoading() && !window.userView()->profile().events.isEmpty(),
                                  20000);
