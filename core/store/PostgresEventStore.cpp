@@ -333,11 +333,16 @@ AppendResult PostgresEventStore::appendOnce(const QList<okta::LogEvent>& events,
     QString error;
 
     // The cursor row first: a second writer of the same source waits here until this batch is committed,
-    // so cursors move forward in the order batches are stored.
+    // so cursors move forward in the order batches are stored. An upsert rather than SELECT … FOR UPDATE:
+    // that locks nothing while the row does not exist yet, and two first batches would then take the
+    // append lock and the new row in opposite orders (a deadlock).
     if (cursor) {
         QSqlQuery lock(m_db);
-        lock.prepare(QStringLiteral("SELECT position FROM cursors WHERE source = ? FOR UPDATE"));
+        lock.prepare(QStringLiteral("INSERT INTO cursors(source, position, updated_ms) VALUES(?, ?, ?)"
+                                    " ON CONFLICT (source) DO UPDATE SET position = cursors.position"));
         lock.addBindValue(cursor->source);
+        lock.addBindValue(cursor->position);
+        lock.addBindValue(cursor->updatedMs > 0 ? cursor->updatedMs : QDateTime::currentMSecsSinceEpoch());
         if (!lock.exec()) return fail(lock.lastError().text());
     }
 

@@ -508,6 +508,15 @@ bool runAcknowledgements(test::PostgresCluster& pg, const Options& o)
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return false;
     }
+    // BENCH_PG_STATEMENTS=1 (with VIGIL_TEST_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements
+    // -c pg_stat_statements.track_planning=on"): the statements the database spent its time on.
+    const bool statements = qEnvironmentVariableIntValue("BENCH_PG_STATEMENTS") == 1;
+    if (statements) {
+        QSqlQuery q(checker.database());
+        if (!q.exec(QStringLiteral("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+            || !q.exec(QStringLiteral("SELECT pg_stat_statements_reset()")))
+            std::fprintf(stderr, "no pg_stat_statements: %s\n", qPrintable(q.lastError().text()));
+    }
     AckRun run(o.consoles);
     run.where = *where;
     for (int i = 0; i < o.alerts; ++i)
@@ -551,12 +560,28 @@ bool runAcknowledgements(test::PostgresCluster& pg, const Options& o)
         }
     }
     const double seconds = (lastWin - firstStart) / 1e9;
+    // The rate as the run goes on (open alerts fall from M to 0): tenths of the acknowledgements.
+    QList<qint64> winEnds;
+    for (const AckTally& t : std::as_const(tallies)) {
+        for (const Attempt& a : t.attempts) {
+            if (a.ok) winEnds.append(a.endNs);
+        }
+    }
+    std::sort(winEnds.begin(), winEnds.end());
+    QStringList tenths;
+    for (int d = 0; d < 10 && winEnds.size() >= 10; ++d) {
+        const qsizetype from = d * winEnds.size() / 10;
+        const qsizetype to = (d + 1) * winEnds.size() / 10 - 1;
+        const qint64 start = from == 0 ? firstStart : winEnds.at(from - 1);
+        tenths.append(QString::number(qRound((to - from + 1) / std::max((winEnds.at(to) - start) / 1e9, 1e-9))));
+    }
     std::printf("  %d alerts opened by the leader's response engine in %.2f s (%.0f alerts/s)\n", o.alerts,
                 tallies[0].openSeconds, o.alerts / std::max(tallies[0].openSeconds, 1e-9));
     std::printf("  %d consoles: %d alerts acknowledged in %.2f s = %.0f alerts/s acknowledged"
                 " (%d commands, %d refused as already taken)\n",
                 o.consoles, int(winners.size()), seconds, winners.size() / std::max(seconds, 1e-9), attempts,
                 attempts - int(wins.size()));
+    std::printf("    alerts/s acknowledged by tenths of the run: %s\n", qPrintable(tenths.join(u' ')));
     std::printf("    latency per command: p50 %.1f ms, p99 %.1f ms, max %.1f ms; winning commands p50 %.1f ms,"
                 " p99 %.1f ms\n",
                 percentile(all, 50), percentile(all, 99), percentile(all, 100), percentile(wins, 50),
@@ -628,6 +653,18 @@ bool runAcknowledgements(test::PostgresCluster& pg, const Options& o)
     }
     for (const QString& p : std::as_const(problems))
         std::fprintf(stderr, "    problem: %s\n", qPrintable(p));
+    if (statements) {
+        QSqlQuery q(checker.database());
+        if (q.exec(QStringLiteral("SELECT calls, total_exec_time + total_plan_time, left(regexp_replace(query, '\\s+',"
+                                  " ' ', 'g'), 110) FROM pg_stat_statements ORDER BY 2 DESC LIMIT 15"))) {
+            std::printf("    database time by statement (calls, total ms, mean ms):\n");
+            while (q.next()) {
+                std::printf("      %7lld %9.1f %7.3f  %s\n", q.value(0).toLongLong(), q.value(1).toDouble(),
+                            q.value(1).toDouble() / std::max<qint64>(1, q.value(0).toLongLong()),
+                            qPrintable(q.value(2).toString()));
+            }
+        }
+    }
     return ok;
 }
 

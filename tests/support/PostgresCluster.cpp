@@ -144,10 +144,12 @@ bool PostgresCluster::start()
     // A port that was free a moment ago can be taken in between: try a few.
     for (int attempt = 0; attempt < 5 && !m_running; ++attempt) {
         m_port = freeLoopbackPort();
+        // VIGIL_TEST_PG_OPTIONS adds server settings, e.g. for profiling:
+        // "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on".
         const QString options = QStringLiteral("-h 127.0.0.1 -p %1 -k %2 -F -c max_connections=60"
-                                               " -c shared_buffers=32MB -c fsync=off -c synchronous_commit=off")
+                                               " -c shared_buffers=32MB -c fsync=off -c synchronous_commit=off %3")
                                     .arg(m_port)
-                                    .arg(m_dir->path());
+                                    .arg(m_dir->path(), qEnvironmentVariable("VIGIL_TEST_PG_OPTIONS"));
         m_running = run({m_binDir + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-l"),
                          m_dir->filePath(QStringLiteral("server.log")), QStringLiteral("-o"), options,
                          QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
