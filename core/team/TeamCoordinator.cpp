@@ -75,15 +75,15 @@ public:
 
     bool isListening() const { return m_listening; }
 
-    // True once the answer to command `id` was heard (it may have been before the call), false after
-    // `timeoutMs` without it.
-    bool waitFor(qint64 id, int timeoutMs)
+    // The answer to command `id` once it was heard (it may have been before the call): the result's JSON
+    // when the announcement carried it, else empty (read the row). nullopt after `timeoutMs` without it.
+    std::optional<QString> waitFor(qint64 id, int timeoutMs)
     {
         std::unique_lock lock(m_mutex);
-        const bool heard = m_cv.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
-                                         [&] { return m_answered.contains(id); });
-        m_answered.remove(id);
-        return heard;
+        if (!m_cv.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
+                           [&] { return m_answered.contains(id); }))
+            return std::nullopt;
+        return m_answered.take(id);
     }
 
 protected:
@@ -121,17 +121,19 @@ private:
         QObject::connect(driver, &QSqlDriver::notification,
                          [this](const QString& name, QSqlDriver::NotificationSource, const QVariant& payload) {
                              if (name != kAnswersChannel) return;
+                             // "<member>/<command id>/<result JSON, or nothing when it was too long>"
                              const QString text = payload.toString();
-                             const qsizetype slash = text.lastIndexOf(u'/');
-                             if (slash < 0 || QStringView(text).left(slash) != m_memberId) return;
+                             const qsizetype first = text.indexOf(u'/');
+                             const qsizetype second = first < 0 ? -1 : text.indexOf(u'/', first + 1);
+                             if (second < 0 || QStringView(text).left(first) != m_memberId) return;
                              bool ok = false;
-                             const qint64 id = QStringView(text).mid(slash + 1).toLongLong(&ok);
+                             const qint64 id = QStringView(text).sliced(first + 1, second - first - 1).toLongLong(&ok);
                              if (!ok) return;
                              {
                                  std::lock_guard lock(m_mutex);
                                  // Answers to commands that timed out are never waited for: keep few.
                                  if (m_answered.size() > 1000) m_answered.clear();
-                                 m_answered.insert(id);
+                                 m_answered.insert(id, text.sliced(second + 1));
                              }
                              m_cv.notify_all();
                          });
@@ -157,7 +159,7 @@ private:
     std::atomic<bool> m_listening{false};
     std::mutex m_mutex;
     std::condition_variable m_cv;
-    QSet<qint64> m_answered;
+    QHash<qint64, QString> m_answered;
 };
 
 response::CommandResult explainConflict(const response::CommandResult& result,
@@ -234,6 +236,9 @@ bool TeamCoordinator::connectToDatabase(QString* error)
 
 void TeamCoordinator::disconnectFromDatabase()
 {
+    m_queueStatement.reset();
+    m_pollStatement.reset();
+    m_answerStatement.reset();
     if (m_db.isValid()) {
         QObject::disconnect(m_db.driver(), nullptr, this, nullptr);
         m_db.close();
@@ -398,33 +403,42 @@ response::CommandResult TeamCoordinator::submit(const response::AnalystCommand& 
         result.message = tr("the team database is not reachable; the command was not sent");
         return result;
     }
-    QSqlQuery q(m_db);
-    // Queued and announced in one statement (the notification goes out when it commits).
-    q.prepare(QStringLiteral("WITH c AS (INSERT INTO team_commands(created_ms, member_id, command, state)"
-                             " VALUES(?, ?, ?, 'pending') RETURNING id) SELECT id, pg_notify('vigil_commands', '')"
-                             " FROM c"));
+    if (!m_queueStatement) {
+        // Queued and announced in one statement (the notification goes out when it commits).
+        m_queueStatement = std::make_unique<QSqlQuery>(m_db);
+        m_queueStatement->prepare(
+            QStringLiteral("WITH c AS (INSERT INTO team_commands(created_ms, member_id, command, state)"
+                           " VALUES(?, ?, ?, 'pending') RETURNING id) SELECT id, pg_notify('vigil_commands', '')"
+                           " FROM c"));
+        m_pollStatement = std::make_unique<QSqlQuery>(m_db);
+        m_pollStatement->prepare(QStringLiteral("SELECT state, result FROM team_commands WHERE id = ?"));
+    }
+    QSqlQuery& q = *m_queueStatement;
     q.addBindValue(nowMs());
     q.addBindValue(m_memberId);
     q.addBindValue(QString::fromUtf8(QJsonDocument(command.toJson()).toJson(QJsonDocument::Compact)));
     if (!q.exec() || !q.next()) {
         result.message = tr("cannot queue the command: %1").arg(q.lastError().text());
+        q.finish();
         return result;
     }
     const qint64 id = q.value(0).toLongLong();
     q.finish();
     // The leader answers in milliseconds and announces it (NOTIFY vigil_answers), heard by the answer
     // listener while this thread waits: no other work of this console runs in the middle of a command.
-    // The row is read when the answer was heard, and now and then in case a notification was lost (every
-    // 25 ms when the listener has no connection).
+    // The announcement carries the result (else the row is read), and the row is read now and then in case
+    // a notification was lost (every 25 ms when the listener has no connection).
     QElapsedTimer waited;
     waited.start();
-    QSqlQuery poll(m_db);
-    poll.prepare(QStringLiteral("SELECT state, result FROM team_commands WHERE id = ?"));
+    QSqlQuery& poll = *m_pollStatement;
     while (true) {
         const qint64 left = timeoutMs - waited.elapsed();
         if (left > 0) {
             if (m_answers && m_answers->isListening()) {
-                m_answers->waitFor(id, int(std::min<qint64>(left, 500)));
+                const std::optional<QString> answer = m_answers->waitFor(id, int(std::min<qint64>(left, 500)));
+                if (answer && !answer->isEmpty()) {
+                    return response::CommandResult::fromJson(QJsonDocument::fromJson(answer->toUtf8()).object());
+                }
             } else {
                 QThread::msleep(ulong(std::min<qint64>(left, 25)));
             }
@@ -438,11 +452,12 @@ response::CommandResult TeamCoordinator::submit(const response::AnalystCommand& 
         if (left <= 0) break;
     }
     // Nobody took it: withdraw it, unless the leader picked it up in the meantime.
-    q.prepare(QStringLiteral("UPDATE team_commands SET state = 'expired' WHERE id = ? AND state = 'pending'"));
-    q.addBindValue(id);
-    q.exec();
-    result.message = q.numRowsAffected() > 0 ? tr("no console leads the automation right now; try again")
-                                             : tr("the leading console did not answer in time");
+    QSqlQuery expire(m_db);
+    expire.prepare(QStringLiteral("UPDATE team_commands SET state = 'expired' WHERE id = ? AND state = 'pending'"));
+    expire.addBindValue(id);
+    expire.exec();
+    result.message = expire.numRowsAffected() > 0 ? tr("no console leads the automation right now; try again")
+                                                  : tr("the leading console did not answer in time");
     return result;
 }
 
@@ -464,15 +479,23 @@ void TeamCoordinator::applyQueuedCommands()
         const response::AnalystCommand command =
             response::AnalystCommand::fromJson(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
         const response::CommandResult result = m_handler(command);
-        QSqlQuery done(m_db);
-        // Answered and announced to the console that asked (its AnswerListener) in one statement.
-        done.prepare(QStringLiteral("WITH d AS (UPDATE team_commands SET state = 'done', result = ?, done_ms = ?"
-                                    " WHERE id = ? RETURNING id, member_id)"
-                                    " SELECT pg_notify('vigil_answers', member_id || '/' || id) FROM d"));
-        done.addBindValue(QString::fromUtf8(QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact)));
+        if (!m_answerStatement) {
+            // Answered and announced to the console that asked (its AnswerListener) in one statement, with
+            // the result when it fits in a notification (under 8,000 bytes).
+            m_answerStatement = std::make_unique<QSqlQuery>(m_db);
+            m_answerStatement->prepare(
+                QStringLiteral("WITH d AS (UPDATE team_commands SET state = 'done', result = ?, done_ms = ?"
+                               " WHERE id = ? RETURNING id, member_id)"
+                               " SELECT pg_notify('vigil_answers', member_id || '/' || id || '/' || ?) FROM d"));
+        }
+        QSqlQuery& done = *m_answerStatement;
+        const QString json = QString::fromUtf8(QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact));
+        done.addBindValue(json);
         done.addBindValue(nowMs());
         done.addBindValue(id);
+        done.addBindValue(json.size() < 2000 ? json : QStringLiteral(""));
         done.exec();
+        done.finish();
     }
     m_applying = false;
 }
