@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "support/CoreThreadDemo.h"
+
 using namespace vigil;
 
 int main(int argc, char** argv)
@@ -34,14 +36,10 @@ int main(int argc, char** argv)
     options.speed = parser.value(speed).toDouble();
     options.users = parser.value(users).toInt();
     options.attackEveryMs = 3000;
-    pipeline::CoreThread core;
-    std::unique_ptr<app::DemoMode> demo;
-    pipeline::ConsoleFeed* feed = nullptr;
+    test::CoreThreadDemo run;
     QString error;
-    core.runBlocking([&] {
-        demo = std::make_unique<app::DemoMode>(options);
-        if (demo->start(&error)) feed = new pipeline::ConsoleFeed(demo->session());
-    });
+    run.start(options, &error);
+    pipeline::ConsoleFeed* const feed = run.feed;
     if (!feed) {
         std::fprintf(stderr, "bench_ui: the demo did not start: %s\n", qPrintable(error));
         return 1;
@@ -86,10 +84,7 @@ int main(int argc, char** argv)
         QTimer::singleShot(5000 + parser.value(seconds).toInt() * 1000, &app, &QCoreApplication::quit);
         app.exec();
     }
-    core.runBlocking([&] {
-        delete feed;
-        demo.reset();
-    });
+    run.stop();
     std::sort(lateness.begin(), lateness.end());
     std::sort(applyCosts.begin(), applyCosts.end());
     const auto pct = [](const QList<qint64>& v, double p) {

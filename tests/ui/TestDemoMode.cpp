@@ -24,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/CoreThreadDemo.h"
+
 using namespace vigil;
 
 namespace {
@@ -55,23 +57,14 @@ private slots:
         options.attackEveryMs = 1500;
         options.autoSuspendDelayMs = 600000;
         // As the console runs it: the core on its own thread, the window fed with snapshots.
-        pipeline::CoreThread core;
-        std::unique_ptr<app::DemoMode> demo;
-        pipeline::ConsoleFeed* feed = nullptr;
+        test::CoreThreadDemo run;
         QString error;
-        // Whatever happens below, the core's objects die on the core thread.
-        auto teardown = qScopeGuard([&] {
-            core.runBlocking([&] {
-                delete feed;
-                demo.reset();
-            });
+        run.start(options, &error, [&run] {
+            connect(run.demo.get(), &app::DemoMode::logLine, run.feed, &pipeline::ConsoleFeed::addLogLine);
         });
-        core.runBlocking([&] {
-            demo = std::make_unique<app::DemoMode>(options);
-            if (!demo->start(&error)) return;
-            feed = new pipeline::ConsoleFeed(demo->session());
-            connect(demo.get(), &app::DemoMode::logLine, feed, &pipeline::ConsoleFeed::addLogLine);
-        });
+        pipeline::CoreThread& core = run.core;
+        std::unique_ptr<app::DemoMode>& demo = run.demo;
+        pipeline::ConsoleFeed* const feed = run.feed;
         QVERIFY2(feed, qPrintable(error));
         QVERIFY(feed->thread() != QThread::currentThread());
         {

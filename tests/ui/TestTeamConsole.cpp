@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/CoreThreadDemo.h"
 #include "support/PostgresCluster.h"
 
 using namespace vigil;
@@ -75,22 +76,12 @@ private slots:
         options.autoSuspendDelayMs = 600000;
         options.storeUrl = url;
         options.storePassword = m_pg.password();
-        pipeline::CoreThread core;
-        std::unique_ptr<app::DemoMode> demo;
-        pipeline::ConsoleFeed* feed = nullptr;
+        test::CoreThreadDemo run;
         pipeline::StoreSource source;
-        auto teardown = qScopeGuard([&] {
-            core.runBlocking([&] {
-                delete feed;
-                demo.reset();
-            });
-        });
-        core.runBlocking([&] {
-            demo = std::make_unique<app::DemoMode>(options);
-            if (!demo->start(&error)) return;
-            feed = new pipeline::ConsoleFeed(demo->session());
-            source = pipeline::StoreSource::of(demo->session().store());
-        });
+        run.start(options, &error, [&] { source = pipeline::StoreSource::of(run.demo->session().store()); });
+        pipeline::CoreThread& core = run.core;
+        std::unique_ptr<app::DemoMode>& demo = run.demo;
+        pipeline::ConsoleFeed* const feed = run.feed;
         QVERIFY2(feed, qPrintable(error));
         QVERIFY(source.isTeam());
         QCOMPARE(source.display(), team->displayUrl());
