@@ -44,7 +44,9 @@ qint64 LivePipeline::warmUp(qint64 windowMs)
     // Team mode: what is committed up to now is warmed up here, the rest tailed, none of it twice.
     qint64 upToSeq = -1;
     if (m_shared) {
-        upToSeq = m_shared->newestSeq().value_or(0);
+        // Unknown (the database did not answer): the tail starts from whatever is newest when it first runs,
+        // never from the beginning of the store.
+        upToSeq = m_shared->newestSeq().value_or(-1);
         m_tailSeq = upToSeq;
     }
     const std::optional<qint64> newest = m_store.newestPublishedMs();
@@ -123,6 +125,11 @@ qint64 LivePipeline::tail()
         // Called again from a slot of the signals below: once more when this round is done.
         m_tailAgain = true;
         return 0;
+    }
+    if (m_tailSeq < 0) {
+        const std::optional<qint64> newest = m_shared->newestSeq();
+        if (!newest) return 0;
+        m_tailSeq = *newest;
     }
     m_tailing = true;
     qint64 total = 0;

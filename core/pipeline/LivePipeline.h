@@ -91,7 +91,7 @@ private:
     qint64 m_scoredUpToMs = 0; // events published before this were scored here (catchUp() starts here)
     QHash<QString, store::BaselineRecord> m_unsaved; // by kind/key, newest wins
     store::PostgresEventStore* m_shared = nullptr;   // team mode: tailed in seq order
-    qint64 m_tailSeq = 0;
+    qint64 m_tailSeq = -1;                           // -1: not known yet
     bool m_tailing = false;
     bool m_tailAgain = false;
     bool m_tailRequested = false;
