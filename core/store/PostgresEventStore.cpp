@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
 #include <numeric>
@@ -167,6 +168,8 @@ bool PostgresEventStore::open(QString* error)
 
 void PostgresEventStore::close()
 {
+    m_countedRows = 0;
+    m_countedUpToSeq = 0;
     if (m_db.isValid()) m_db.close();
     m_db = QSqlDatabase();
     if (!m_connectionName.isEmpty()) {
@@ -500,8 +503,12 @@ qint64 PostgresEventStore::eventCount() const
 {
     if (!isOpen()) return 0;
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT count(*) FROM events")) || !q.next()) return 0;
-    return q.value(0).toLongLong();
+    q.prepare(QStringLiteral("SELECT count(*), max(seq) FROM events WHERE seq > ?"));
+    q.addBindValue(m_countedUpToSeq);
+    if (!q.exec() || !q.next()) return m_countedRows;
+    m_countedRows += q.value(0).toLongLong();
+    if (!q.value(1).isNull()) m_countedUpToSeq = std::max(m_countedUpToSeq, q.value(1).toLongLong());
+    return m_countedRows;
 }
 
 bool PostgresEventStore::contains(std::string_view uuid) const
