@@ -202,12 +202,11 @@ bool runIngestion(test::PostgresCluster& pg,
                   const Options& o,
                   double* eventsPerSecond)
 {
-    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(pg.createDatabase(dbName), nullptr);
+    std::optional<store::PostgresLocation> where = pg.location(pg.createDatabase(dbName));
     if (!where) {
         std::fprintf(stderr, "cannot create database %s: %s\n", qPrintable(dbName), qPrintable(pg.error()));
         return false;
     }
-    where->password = pg.password();
     // Creates the schema before the consoles race to open the store.
     store::PostgresEventStore checker(*where, QStringLiteral("bench-check"));
     QString error;
@@ -495,13 +494,11 @@ AckTally runAckConsole(AckRun& run, int index)
 
 bool runAcknowledgements(test::PostgresCluster& pg, const Options& o)
 {
-    std::optional<store::PostgresLocation> where =
-        store::PostgresLocation::parse(pg.createDatabase(QStringLiteral("acks")), nullptr);
+    std::optional<store::PostgresLocation> where = pg.location(pg.createDatabase(QStringLiteral("acks")));
     if (!where) {
         std::fprintf(stderr, "cannot create database acks: %s\n", qPrintable(pg.error()));
         return false;
     }
-    where->password = pg.password();
     store::PostgresEventStore checker(*where, QStringLiteral("bench-check"));
     QString error;
     if (!checker.open(&error)) {

@@ -367,8 +367,7 @@ void TestEventStoreContract::concurrentWritersStoreEachEventOnce()
     QList<QThread*> threads;
     for (int w = 0; w < kWriters; ++w) {
         threads.append(QThread::create([&, w] {
-            std::optional<PostgresLocation> where = PostgresLocation::parse(url, nullptr);
-            where->password = m_pg.password();
+            std::optional<PostgresLocation> where = m_pg.location(url);
             PostgresEventStore store(*where);
             if (!store.open(nullptr)) {
                 ++failures;
@@ -389,8 +388,7 @@ void TestEventStoreContract::concurrentWritersStoreEachEventOnce()
     }
     // A fourth console counts while they write: its count (which only looks at rows committed since it
     // last counted) never goes down, never passes the truth, and ends exact.
-    std::optional<PostgresLocation> where = PostgresLocation::parse(url, nullptr);
-    where->password = m_pg.password();
+    std::optional<PostgresLocation> where = m_pg.location(url);
     PostgresEventStore check(*where);
     QVERIFY(check.open(nullptr));
     const int distinct = (19 + kWriters - 1) * 50 + 100; // pages 0..(19+2), 50 apart, 100 long
@@ -453,9 +451,7 @@ void TestEventStoreContract::urlParsing()
 void TestEventStoreContract::foreignDatabaseIsRefused()
 {
     if (!needPostgres()) QSKIP(qPrintable(m_pgSkip));
-    std::optional<PostgresLocation> where =
-        PostgresLocation::parse(m_pg.createDatabase(QStringLiteral("foreign")), nullptr);
-    where->password = m_pg.password();
+    std::optional<PostgresLocation> where = m_pg.location(m_pg.createDatabase(QStringLiteral("foreign")));
     {
         const QString name = QStringLiteral("foreign-setup");
         {

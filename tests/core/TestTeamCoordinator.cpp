@@ -119,8 +119,7 @@ private slots:
         make(db, u"setup@ws-0"_qs, u"vigil-team-answers-setup"_qs); // creates the database
         // The leader on a thread of its own, as another console would be: the follower's submit() blocks
         // its own thread while it waits.
-        std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(m_urls.value(db), nullptr);
-        where->password = m_pg.password();
+        std::optional<store::PostgresLocation> where = m_pg.location(m_urls.value(db));
         std::atomic<bool> leading{false};
         std::atomic<int> applied{0};
         QThread leaderThread;
@@ -186,8 +185,7 @@ private slots:
         if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
         const QString db = u"tail"_qs;
         make(db, u"setup@ws-0"_qs, u"vigil-team-tail-setup"_qs); // creates the database
-        std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(m_urls.value(db), nullptr);
-        where->password = m_pg.password();
+        std::optional<store::PostgresLocation> where = m_pg.location(m_urls.value(db));
 
         // 6,000 events in pages of 200 that repeat 20 events of the page before, stored by two writers at
         // once (each takes every other page), while a third console tails the store.
@@ -295,8 +293,7 @@ private:
             m_urls.insert(db, m_pg.createDatabase(db));
             m_created.insert(db);
         }
-        std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(m_urls.value(db), nullptr);
-        where->password = m_pg.password();
+        std::optional<store::PostgresLocation> where = m_pg.location(m_urls.value(db));
         auto t = std::make_unique<team::TeamCoordinator>(*where, who);
         t->setTickMs(200);
         t->setTakeoverGraceMs(0);

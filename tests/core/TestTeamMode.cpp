@@ -49,6 +49,44 @@ int postsTo(const sim::SimServer& sim, const QString& pathEnd)
     return n;
 }
 
+// The simulated org on loopback, its clock following the wall clock from start() on (pushes get answered,
+// the log moves on), with rate limits high enough for three consoles.
+struct RunningSim
+{
+    RunningSim(quint64 seed, int users, qint64 historyMs, bool backgroundTraffic)
+        : sim(options(seed, users, historyMs, backgroundTraffic))
+    {
+    }
+
+    static sim::SimOptions options(quint64 seed, int users, qint64 historyMs, bool backgroundTraffic)
+    {
+        sim::SimOptions o;
+        o.seed = seed;
+        o.users = users;
+        o.historyMs = historyMs;
+        o.backgroundTraffic = backgroundTraffic;
+        o.manualClock = true;
+        o.startMs = QDateTime::currentMSecsSinceEpoch() - 30 * kMinute;
+        o.pushAnswerDelayMs = 200;
+        return o;
+    }
+
+    bool start()
+    {
+        if (sim.listen() <= 0) return false;
+        sim.setRateLimits(1000, 1000, 60000);
+        QObject::connect(&clock, &QTimer::timeout, &sim, [this] {
+            sim.clock().advance(250);
+            sim.pump();
+        });
+        clock.start(250);
+        return true;
+    }
+
+    sim::SimServer sim;
+    QTimer clock;
+};
+
 struct Console
 {
     std::unique_ptr<QProcess> process;
@@ -239,24 +277,9 @@ void TestTeamMode::killedLeaderIsReplacedAndSuspendsOnce()
     if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
     if (qEnvironmentVariableIsEmpty("VIGIL_BINARY")) QSKIP("VIGIL_BINARY is not set (run through ctest)");
 
-    sim::SimOptions o;
-    o.seed = 21;
-    o.users = 60;
-    o.historyMs = 2 * 60 * kMinute;
-    o.backgroundTraffic = false;
-    o.manualClock = true;
-    o.startMs = QDateTime::currentMSecsSinceEpoch() - 30 * kMinute;
-    o.pushAnswerDelayMs = 200;
-    sim::SimServer sim(o);
-    QVERIFY(sim.listen() > 0);
-    sim.setRateLimits(1000, 1000, 60000);
-    // Sim time follows the wall clock from here (pushes get answered, the log moves on).
-    QTimer clock;
-    connect(&clock, &QTimer::timeout, &sim, [&sim] {
-        sim.clock().advance(250);
-        sim.pump();
-    });
-    clock.start(250);
+    RunningSim running(21, 60, 2 * 60 * kMinute, false);
+    QVERIFY(running.start());
+    sim::SimServer& sim = running.sim;
 
     const QString url = m_pg.createDatabase(u"team"_qs);
     QTemporaryDir work;
@@ -267,8 +290,7 @@ void TestTeamMode::killedLeaderIsReplacedAndSuspendsOnce()
         f.write("{\"schema_version\": 1, \"ingest\": {\"poll_interval_seconds\": 2},"
                 " \"response\": {\"step_up_at\": 10, \"page_at\": 10}}");
     }
-    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, nullptr);
-    where->password = m_pg.password();
+    std::optional<store::PostgresLocation> where = m_pg.location(url);
     QSqlDatabase db = where->connect(u"team-mode-test"_qs, u"test"_qs, nullptr);
     QVERIFY(db.isOpen());
 
@@ -383,26 +405,12 @@ void TestTeamMode::followersScoreAndShowTheLeadersResponses()
 {
     if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
 
-    sim::SimOptions o;
-    o.seed = 31;
-    o.users = 60;
-    o.historyMs = 2 * 60 * kMinute;
-    o.manualClock = true;
-    o.startMs = QDateTime::currentMSecsSinceEpoch() - 30 * kMinute;
-    o.pushAnswerDelayMs = 200;
-    sim::SimServer sim(o);
-    QVERIFY(sim.listen() > 0);
-    sim.setRateLimits(1000, 1000, 60000);
-    QTimer clock;
-    connect(&clock, &QTimer::timeout, &sim, [&sim] {
-        sim.clock().advance(250);
-        sim.pump();
-    });
-    clock.start(250);
+    RunningSim running(31, 60, 2 * 60 * kMinute, true);
+    QVERIFY(running.start());
+    sim::SimServer& sim = running.sim;
 
     const QString url = m_pg.createDatabase(u"live"_qs);
-    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, nullptr);
-    where->password = m_pg.password();
+    std::optional<store::PostgresLocation> where = m_pg.location(url);
     QSqlDatabase db = where->connect(u"team-live-test"_qs, u"test"_qs, nullptr);
     QVERIFY(db.isOpen());
     QSqlQuery q(db);
@@ -504,23 +512,9 @@ void TestTeamMode::hookDeliveryToAFollowerIsActedOnByTheLeader()
 {
     if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
 
-    sim::SimOptions o;
-    o.seed = 32;
-    o.users = 40;
-    o.historyMs = 30 * kMinute;
-    o.backgroundTraffic = false;
-    o.manualClock = true;
-    o.startMs = QDateTime::currentMSecsSinceEpoch() - 30 * kMinute;
-    o.pushAnswerDelayMs = 200;
-    sim::SimServer sim(o);
-    QVERIFY(sim.listen() > 0);
-    sim.setRateLimits(1000, 1000, 60000);
-    QTimer clock;
-    connect(&clock, &QTimer::timeout, &sim, [&sim] {
-        sim.clock().advance(250);
-        sim.pump();
-    });
-    clock.start(250);
+    RunningSim running(32, 40, 30 * kMinute, false);
+    QVERIFY(running.start());
+    sim::SimServer& sim = running.sim;
 
     const QString url = m_pg.createDatabase(u"hooks"_qs);
     // Nobody polls: the follower's Event Hook endpoint is the only way in.
@@ -549,8 +543,7 @@ void TestTeamMode::hookDeliveryToAFollowerIsActedOnByTheLeader()
     QVERIFY(follower.onCore([&] { return follower.session()->hooks()->counters().eventsStored; }) > 0);
 
     // The leader scored the follower's events and acted: the step-up and the page went out from it.
-    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, nullptr);
-    where->password = m_pg.password();
+    std::optional<store::PostgresLocation> where = m_pg.location(url);
     QSqlDatabase db = where->connect(u"team-hooks-test"_qs, u"test"_qs, nullptr);
     QVERIFY(db.isOpen());
     {

@@ -173,6 +173,13 @@ bool PostgresCluster::start()
     return true;
 }
 
+std::optional<store::PostgresLocation> PostgresCluster::location(const QString& url, QString* error) const
+{
+    std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, error);
+    if (where) where->password = m_password;
+    return where;
+}
+
 QString PostgresCluster::createDatabase(const QString& name)
 {
     QSqlDatabase admin = QSqlDatabase::database(m_adminConnection, false);

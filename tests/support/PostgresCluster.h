@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/store/PostgresEventStore.h"
+
 #include <QString>
 #include <QTemporaryDir>
 
 #include <memory>
+#include <optional>
 
 namespace vigil::test {
 
@@ -38,6 +41,9 @@ public:
     QByteArray password() const { return m_password; }
     // Creates an empty database and returns its store URL (without the password).
     QString createDatabase(const QString& name);
+    // The database at `url` (from createDatabase()) with this cluster's password, as a store or a team
+    // coordinator opens it; nullopt (with `error`) if the URL does not parse.
+    std::optional<store::PostgresLocation> location(const QString& url, QString* error = nullptr) const;
     // Ends every session of `database` but this process's own (a crashed network, as the server sees it).
     bool terminateSessions(const QString& database, const QString& applicationName = {});
     QString serverLog() const;

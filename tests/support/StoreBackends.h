@@ -72,12 +72,11 @@ public:
             return pipeline::StoreSource::sqlite(m_dir.filePath(QStringLiteral("store%1.sqlite").arg(m_serial)));
         const QString url = m_pg.createDatabase(QStringLiteral("store%1").arg(m_serial));
         QString error;
-        std::optional<store::PostgresLocation> where = store::PostgresLocation::parse(url, &error);
+        std::optional<store::PostgresLocation> where = m_pg.location(url, &error);
         if (!where) {
             qWarning("cannot create a test database: %s %s", qPrintable(m_pg.error()), qPrintable(error));
             return {};
         }
-        where->password = m_pg.password();
         return pipeline::StoreSource::postgres(*where);
     }
 

@@ -65,9 +65,8 @@ private slots:
         const QString url = m_pg.createDatabase(u"console"_qs);
         QVERIFY2(!url.isEmpty(), qPrintable(m_pg.error()));
         QString error;
-        std::optional<store::PostgresLocation> team = store::PostgresLocation::parse(url, &error);
+        std::optional<store::PostgresLocation> team = m_pg.location(url, &error);
         QVERIFY2(team, qPrintable(error));
-        team->password = m_pg.password();
 
         app::DemoMode::Options options;
         options.speed = 60;
