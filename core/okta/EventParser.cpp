@@ -777,27 +777,29 @@ public:
 
     bool parse(std::string_view json, LogEvent& out, ParseError& error)
     {
-        builder.begin(json, owner);
+        builder.beginInto(out, json, owner);
         dom::element doc;
         if (const simdjson::error_code err = parser.parse(json.data(), json.size(), false).get(doc)) {
+            builder.finish();
             error = {
                 RejectReason::InvalidJson, {}, tr("invalid JSON: %1").arg(QLatin1String(simdjson::error_message(err)))};
             return false;
         }
-        return extract(doc, out, error);
+        return extract(doc, error);
     }
 
-    // The event in a parsed document whose raw JSON was given to builder.begin().
-    bool extract(dom::element doc, LogEvent& out, ParseError& error)
+    // The event in a parsed document whose raw JSON was given to builder.beginInto().
+    bool extract(dom::element doc, ParseError& error)
     {
         if (!doc.is_object()) {
+            builder.finish();
             error = {
                 RejectReason::NotAnObject, {}, tr("not a JSON object but %1").arg(QLatin1String(typeName(doc.type())))};
             return false;
         }
-        if (!parseObject(asObject(doc), error)) return false;
-        out = builder.take();
-        return true;
+        const bool ok = parseObject(asObject(doc), error);
+        builder.finish();
+        return ok;
     }
 
     static bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -843,8 +845,8 @@ public:
                 ++after;
             if (after < size && data[after] != '\n') break;
             if (std::memchr(json.data(), '\n', json.size())) break;
-            builder.begin(json, owner);
-            const bool ok = extract(doc, event, error);
+            builder.beginInto(event, json, owner);
+            const bool ok = extract(doc, error);
             sink(current, json, ok, event, error);
             resume = after < size ? after + 1 : size;
             resumeLine = current;

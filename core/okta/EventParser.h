@@ -46,6 +46,7 @@ public:
 
     // `json` must stay readable for simdjson::SIMDJSON_PADDING bytes past its end (`capacity` says how
     // many bytes are readable from json.data()); parse() copies it into a padded buffer if they are not.
+    // `out` is filled in place (whatever it held is replaced) and holds nothing useful when parse() fails.
     bool parse(std::string_view json, size_t capacity, LogEvent& out, ParseError& error);
     bool parse(std::string_view json, LogEvent& out, ParseError& error);
 

@@ -427,17 +427,10 @@ void RiskEngine::detectSessionHijack(const Actor& actor, const okta::LogEvent& e
     }
     const std::string_view ip = e.clientIp();
     const std::string_view browser = e.str(Str::UserAgentBrowser);
-    // Okta sessions live at most a day by default: older origins are forgotten to bound memory.
-    constexpr qint64 kSessionLifetimeMs = 24 * 3600000;
-    while (!m_sessionOrder.empty() && m_sessionOrder.front().first < e.publishedMs() - kSessionLifetimeMs) {
-        const auto stale = m_sessions.find(m_sessionOrder.front().second);
-        if (stale != m_sessions.end() && stale->atMs == m_sessionOrder.front().first) m_sessions.erase(stale);
-        m_sessionOrder.pop_front();
-    }
     const quint64 userHash = actor.hash;
     const quint64 ipHash = stableHash(ip);
-    const auto it = m_sessions.find(key);
-    if (it == m_sessions.end()) {
+    SessionOrigin* found = m_sessions.find(key, e.publishedMs());
+    if (!found) {
         SessionOrigin origin;
         origin.userHash = userHash;
         origin.atMs = e.publishedMs();
@@ -446,11 +439,10 @@ void RiskEngine::detectSessionHijack(const Actor& actor, const okta::LogEvent& e
         origin.hasAsn = e.asNumber() >= 0;
         origin.asn = origin.hasAsn ? quint32(e.asNumber()) : 0;
         origin.browser = browserIndex(browser);
-        m_sessions.insert(key, origin);
-        m_sessionOrder.emplace_back(e.publishedMs(), key);
+        m_sessions.insert(key, origin, e.publishedMs());
         return;
     }
-    SessionOrigin& origin = *it;
+    SessionOrigin& origin = *found;
     if (origin.flagged || origin.userHash != userHash || origin.ipHash == ipHash) return;
     const bool otherNetwork = origin.hasAsn && e.asNumber() >= 0 && qint64(origin.asn) != e.asNumber();
     const quint8 browserNow = browserIndex(browser);

@@ -5,6 +5,7 @@
 #include "core/report/Report.h"
 #include "core/risk/Baseline.h"
 #include "core/risk/Policy.h"
+#include "core/risk/SessionTable.h"
 #include "core/store/EventStore.h"
 
 #include <QCoreApplication>
@@ -188,23 +189,6 @@ private:
         int alertIndex = -1;
     };
 
-    // How a session (externalSessionId or dtHash) began: later use from elsewhere is a hijack sign.
-    // Compact, because there is one per live Okta session (a busy org has hundreds of thousands a day):
-    // hashes for comparing, the origin's address as bytes and its browser as an index, for the finding's words.
-    // 48 bytes; it was 88 with the address and browser as inline text.
-    struct SessionOrigin
-    {
-        quint64 userHash = 0;
-        qint64 atMs = 0;
-        quint64 ipHash = 0;
-        std::array<quint8, 16> address{}; // IPv4 in the first four bytes, or IPv6
-        quint32 asn = 0;
-        quint8 addressKind = 0; // 4, 6, or 0 when the text was not an IP address
-        bool hasAsn = false;
-        bool flagged = false;
-        quint8 browser = 0; // index into m_browsers; 0 when unknown
-    };
-
     struct IpState
     {
         Window<QString> failures;   // (ms, user)
@@ -348,9 +332,10 @@ private:
     QHash<QString, UserState*> m_users; // into m_userStates
     std::deque<UserState> m_userStates; // stable addresses
     QHash<QString, IpState> m_ips;
-    QHash<quint64, SessionOrigin> m_sessions;              // by stableHash of the session id or dtHash
-    QList<QByteArray> m_browsers{QByteArray()};            // user-agent browser names seen, for SessionOrigin
-    std::deque<std::pair<qint64, quint64>> m_sessionOrder; // to forget sessions past Okta's maximum lifetime
+    // Okta sessions live at most a day by default: older origins are forgotten to bound memory.
+    static constexpr qint64 kSessionLifetimeMs = 24 * 3600000;
+    SessionTable m_sessions{kSessionLifetimeMs}; // by stableHash of the session id or dtHash
+    QList<QByteArray> m_browsers{QByteArray()};  // user-agent browser names seen, for SessionOrigin
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;
     qint64 m_lastEventMs = 0;

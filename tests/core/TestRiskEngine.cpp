@@ -364,6 +364,60 @@ private slots:
         QCOMPARE(reason, expected);
     }
 
+    void sessionForgottenAfterADay()
+    {
+        // Okta sessions end within a day by default: an id seen again the next day from elsewhere is a new
+        // session as far as Vigil knows, not a hijack of one it forgot.
+        RiskEngine engine;
+        auto sso = [&](qint64 atMs, const QString& ip, int asn) {
+            QJsonObject e = baseEvent(u"user.authentication.sso"_qs, u"sam@corp.example"_qs, atMs, u"SUCCESS"_qs);
+            e.insert(u"client"_qs, QJsonObject{{u"ipAddress"_qs, ip}});
+            e.insert(u"securityContext"_qs, QJsonObject{{u"asNumber"_qs, asn}});
+            e.insert(u"authenticationContext"_qs, QJsonObject{{u"externalSessionId"_qs, u"idxSESSION1"_qs}});
+            return parse(e);
+        };
+        engine.process(sso(kT0, u"198.51.100.10"_qs, 7922));
+        engine.process(sso(kT0 + 25 * 60 * kMinute, u"185.220.101.47"_qs, 60729));
+        QVERIFY(!detectionsOf(engine, u"sam@corp.example"_qs).contains(u"session_hijack"));
+        // That use began the session anew: a move from there within the day is a hijack again.
+        engine.process(sso(kT0 + 26 * 60 * kMinute, u"203.0.113.5"_qs, 7018));
+        QVERIFY(detectionsOf(engine, u"sam@corp.example"_qs).contains(u"session_hijack"));
+    }
+
+    void sessionTableKeepsOnlyLiveOrigins()
+    {
+        constexpr qint64 kLifetime = 100000;
+        risk::SessionTable table(kLifetime);
+        risk::SessionOrigin origin;
+        origin.atMs = 0;
+        origin.asn = 1;
+        table.insert(7, origin, 0);
+        QVERIFY(table.find(7, kLifetime));
+        QVERIFY(!table.find(7, kLifetime + 1));
+        QVERIFY(!table.find(8, 0));
+        // The same session begun again replaces the expired origin in place.
+        origin.atMs = kLifetime + 1;
+        origin.asn = 2;
+        table.insert(7, origin, kLifetime + 1);
+        QCOMPARE(table.size(), 1);
+        QCOMPARE(table.find(7, kLifetime + 1)->asn, 2u);
+        const auto keyOf = [](quint64 i) { return 1000 + i * 2654435761ull; };
+        // 200,000 sessions over twenty lifetimes, 10,000 live at any time: memory follows the live ones.
+        for (quint64 i = 0; i < 200000; ++i) {
+            const qint64 at = kLifetime + 1 + qint64(i) * 10;
+            origin.atMs = at;
+            origin.asn = quint32(i);
+            QVERIFY(!table.find(keyOf(i), at));
+            table.insert(keyOf(i), origin, at);
+        }
+        QVERIFY2(table.capacity() <= 65536, qPrintable(QString::number(table.capacity())));
+        const qint64 end = kLifetime + 1 + 199999 * 10;
+        QCOMPARE(table.find(keyOf(199999), end)->asn, 199999u);
+        QCOMPARE(table.find(keyOf(190001), end)->asn, 190001u);
+        QVERIFY(!table.find(keyOf(189998), end)); // began more than a lifetime ago
+        QVERIFY(!table.find(keyOf(5), end));
+    }
+
     void factorResetThenNewCountry()
     {
         RiskEngine engine;

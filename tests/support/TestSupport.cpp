@@ -148,6 +148,7 @@ SyntheticEventGenerator::SyntheticEventGenerator(int users, quint64 seed, qint64
     : m_users(users)
     , m_rng(seed)
     , m_clockMs(startMs)
+    , m_trails(size_t(std::max(users, 1)))
 {
 }
 
@@ -190,6 +191,17 @@ QByteArray SyntheticEventGenerator::next()
                       int(m_clockMs % 1000));
     }
     const bool newDevice = m_rng() % 20 == 0;
+    // A login's events share its Okta session, and a user signs in from the same device until a new one
+    // turns up (one sign-in in twenty): per-event random ids would make every event a new session and a
+    // new device, which no org sees. The random ids are drawn all the same, so that every other field
+    // stays what it was for a given seed.
+    UserTrail& trail = m_trails[size_t(user)];
+    const bool newLogin =
+        std::strcmp(kind.eventType, "user.session.start") == 0 && std::strcmp(kind.result, "SUCCESS") == 0;
+    const auto keep = [](QByteArray& kept, const QByteArray& drawn, bool renew) -> const QByteArray& {
+        if (renew || kept.isEmpty()) kept = drawn;
+        return kept;
+    };
     QByteArray e;
     e.reserve(2300);
     e +=
@@ -201,14 +213,16 @@ QByteArray SyntheticEventGenerator::next()
         + QByteArray::number(place.lat, 'f', 4) + R"(,"lon":)" + QByteArray::number(place.lon, 'f', 4) + R"(}}},)"
         + R"("device":null,"authenticationContext":{"authenticationProvider":null,"credentialProvider":null,)"
         + R"("credentialType":null,"issuer":null,"interface":null,"authenticationStep":0,"rootSessionId":")"
-        + token(m_rng, 25) + R"(","externalSessionId":")" + token(m_rng, 25) + R"("},"displayMessage":")" + kind.message
+        + keep(trail.rootSessionId, token(m_rng, 25), newLogin) + R"(","externalSessionId":")"
+        + keep(trail.externalSessionId, token(m_rng, 25), newLogin) + R"("},"displayMessage":")" + kind.message
         + R"(","eventType":")" + kind.eventType + R"(","outcome":{"result":")" + kind.result + R"(","reason":)"
         + (kind.reason ? '"' + QByteArray(kind.reason) + '"' : QByteArray("null")) + R"(},"published":")" + published
         + R"(","securityContext":{"asNumber":)" + QByteArray::number(place.asn) + R"(,"asOrg":")" + place.asOrg
         + R"(","isp":")" + place.isp + R"(","domain":"example.net","isProxy":false},)" + R"("severity":")"
         + kind.severity + R"(","debugContext":{"debugData":{"authnRequestId":")" + token(m_rng, 27)
-        + R"(","deviceFingerprint":")" + hex(m_rng, 32) + R"(","dtHash":")" + hex(m_rng, 64) + R"(","requestId":")"
-        + requestId + R"(","requestUri":"/idp/idx/identify","threatSuspected":"false",)"
+        + R"(","deviceFingerprint":")" + keep(trail.deviceFingerprint, hex(m_rng, 32), newDevice) + R"(","dtHash":")"
+        + keep(trail.dtHash, hex(m_rng, 64), newDevice) + R"(","requestId":")" + requestId
+        + R"(","requestUri":"/idp/idx/identify","threatSuspected":"false",)"
         + R"("behaviors":"{New Geo-Location=NEGATIVE, New Device=)" + (newDevice ? "POSITIVE" : "NEGATIVE")
         + R"(, New IP=NEGATIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}",)"
         + R"("risk":"{reasons=)" + (newDevice ? "Anomalous Device, New Device, " : "") + R"(level=)"

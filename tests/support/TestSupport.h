@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <random>
+#include <vector>
 
 namespace vigil::test {
 
@@ -27,10 +28,16 @@ public:
     qint64 generated() const { return m_count; }
 
 private:
+    // What a user's events keep from one to the next: the session of the last login and the device.
+    struct UserTrail
+    {
+        QByteArray externalSessionId, rootSessionId, deviceFingerprint, dtHash;
+    };
     int m_users;
     std::mt19937_64 m_rng;
     qint64 m_clockMs;
     qint64 m_count = 0;
+    std::vector<UserTrail> m_trails;
 };
 
 // Text followed by the padding the parser needs, as readFile() lays it out, so that benchmarks

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/risk/SessionTable.h"
+
+namespace vigil::risk {
+
+namespace {
+
+// The keys are FNV-1a hashes, whose low bits vary less than their high ones: fold them before masking.
+size_t slotIndex(quint64 key, size_t mask)
+{
+    return size_t(key ^ (key >> 29) ^ (key >> 47)) & mask;
+}
+
+constexpr size_t kMinSlots = 1024;
+
+} // namespace
+
+SessionOrigin* SessionTable::find(quint64 key, qint64 nowMs)
+{
+    if (m_slots.empty()) return nullptr;
+    key = slotKey(key);
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = slotIndex(key, mask);; i = (i + 1) & mask) {
+        Slot& slot = m_slots[i];
+        if (slot.key == 0) return nullptr;
+        if (slot.key == key) return expired(slot, nowMs) ? nullptr : &slot.origin;
+    }
+}
+
+SessionOrigin& SessionTable::insert(quint64 key, const SessionOrigin& origin, qint64 nowMs)
+{
+    // At most 70% used, so that probes stay short; expired origins go before the table grows.
+    if (m_slots.empty() || size_t(m_used + 1) * 10 > m_slots.size() * 7) rebuild(nowMs);
+    key = slotKey(key);
+    const size_t mask = m_slots.size() - 1;
+    size_t i = slotIndex(key, mask);
+    // An expired origin of the same session is replaced where it is, so that a key is never stored twice.
+    while (m_slots[i].key != 0 && m_slots[i].key != key)
+        i = (i + 1) & mask;
+    if (m_slots[i].key == 0) ++m_used;
+    m_slots[i] = {key, origin};
+    return m_slots[i].origin;
+}
+
+void SessionTable::rebuild(qint64 nowMs)
+{
+    std::vector<Slot> old;
+    old.swap(m_slots);
+    size_t live = 0;
+    for (const Slot& slot : old) {
+        if (slot.key != 0 && !expired(slot, nowMs)) ++live;
+    }
+    // Half full after the rebuild: room for as many new sessions again before the next one.
+    size_t slots = kMinSlots;
+    while ((live + 1) * 2 > slots)
+        slots *= 2;
+    m_slots.assign(slots, Slot{});
+    m_used = 0;
+    for (const Slot& slot : old) {
+        if (slot.key != 0 && !expired(slot, nowMs)) place(slot);
+    }
+}
+
+void SessionTable::place(const Slot& slot)
+{
+    const size_t mask = m_slots.size() - 1;
+    size_t i = slotIndex(slot.key, mask);
+    while (m_slots[i].key != 0)
+        i = (i + 1) & mask;
+    m_slots[i] = slot;
+    ++m_used;
+}
+
+} // namespace vigil::risk
