@@ -18,6 +18,7 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -234,7 +235,8 @@ private:
         quint64 hash = 0;
         Actor* actor = nullptr;
     };
-    Actor& actorOf(std::string_view utf8);
+    // `hash` is lookupHash(utf8).
+    Actor& actorOf(std::string_view utf8, quint64 hash);
     // m_users[user], creating the state if needed.
     UserState& userState(const QString& user);
     UserState& stateOf(Actor& actor)
@@ -258,7 +260,9 @@ private:
     void detectFactorReset(const okta::LogEvent& e);
     void detectAnonymizer(const QString& user, const okta::LogEvent& e, UserState& state, bool anonymized);
     quint8 browserIndex(std::string_view browser);
-    void detectSessionHijack(const Actor& actor, const okta::LogEvent& e);
+    // The session table's key for a successful event of a user's session (by externalSessionId or dtHash).
+    std::optional<quint64> sessionKey(const okta::LogEvent& e) const;
+    void detectSessionHijack(const Actor& actor, const okta::LogEvent& e, quint64 key);
     void detectOffHours(const QString& user, const okta::LogEvent& e, UserState& state);
     bool hasBaseline(const UserState& state) const;
     bool isAnonymized(const okta::LogEvent& e) const;

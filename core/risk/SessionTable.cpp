@@ -5,12 +5,6 @@ namespace vigil::risk {
 
 namespace {
 
-// The keys are FNV-1a hashes, whose low bits vary less than their high ones: fold them before masking.
-size_t slotIndex(quint64 key, size_t mask)
-{
-    return size_t(key ^ (key >> 29) ^ (key >> 47)) & mask;
-}
-
 constexpr size_t kMinSlots = 1024;
 
 } // namespace

@@ -41,6 +41,11 @@ public:
 
     // The live origin of session `key` at event time `nowMs`, or nullptr.
     SessionOrigin* find(quint64 key, qint64 nowMs);
+    // Starts loading the slot where find(key) begins, for a caller with other work to do meanwhile.
+    void prefetch(quint64 key) const
+    {
+        if (!m_slots.empty()) __builtin_prefetch(&m_slots[slotIndex(slotKey(key), m_slots.size() - 1)]);
+    }
     // Records where session `key` began; call only after find() returned nullptr for it.
     SessionOrigin& insert(quint64 key, const SessionOrigin& origin, qint64 nowMs);
 
@@ -54,6 +59,8 @@ private:
         SessionOrigin origin;
     };
     static quint64 slotKey(quint64 key) { return key == 0 ? 1 : key; }
+    // The keys are FNV-1a hashes, whose low bits vary less than their high ones: fold them before masking.
+    static size_t slotIndex(quint64 key, size_t mask) { return size_t(key ^ (key >> 29) ^ (key >> 47)) & mask; }
     bool expired(const Slot& slot, qint64 nowMs) const { return slot.origin.atMs < nowMs - m_lifetimeMs; }
     // Rebuilds the table without the origins expired at `nowMs`, at a size that leaves room to grow.
     void rebuild(qint64 nowMs);
