@@ -67,15 +67,26 @@ quint64 stableHash(std::string_view text, quint64 seed)
     return h;
 }
 
+namespace {
+
+// The engine hands out one shared string per place, so equal names are usually the same string: that is
+// checked first, before comparing characters (this runs for every successful sign-in).
+bool sameName(const QString& a, const QString& b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
+
+} // namespace
+
 bool PlaceCounts::contains(const QString& name) const
 {
-    return std::any_of(m_places.begin(), m_places.end(), [&](const Place& p) { return p.name == name; });
+    return std::any_of(m_places.begin(), m_places.end(), [&](const Place& p) { return sameName(p.name, name); });
 }
 
 void PlaceCounts::add(const QString& name, qint64 atMs)
 {
     for (Place& p : m_places) {
-        if (p.name == name) {
+        if (sameName(p.name, name)) {
             ++p.signIns;
             p.lastSeenMs = std::max(p.lastSeenMs, atMs);
             return;

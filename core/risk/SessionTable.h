@@ -59,7 +59,7 @@ private:
         SessionOrigin origin;
     };
     static quint64 slotKey(quint64 key) { return key == 0 ? 1 : key; }
-    // The keys are FNV-1a hashes, whose low bits vary less than their high ones: fold them before masking.
+    // Fold the high bits in before masking: the index should depend on the whole key, whatever hash made it.
     static size_t slotIndex(quint64 key, size_t mask) { return size_t(key ^ (key >> 29) ^ (key >> 47)) & mask; }
     bool expired(const Slot& slot, qint64 nowMs) const { return slot.origin.atMs < nowMs - m_lifetimeMs; }
     // Rebuilds the table without the origins expired at `nowMs`, at a size that leaves room to grow.
