@@ -317,27 +317,36 @@ void RiskEngine::contribute(const QString& user,
 void RiskEngine::process(const okta::LogEvent& e)
 {
     m_lastEventMs = std::max(m_lastEventMs, e.publishedMs());
-    // The actor's slot and the session's slot are in tables of megabytes, read at random: ask for both
-    // lines now, so that the two cache misses overlap each other and the checks below instead of
-    // following one another (with ~5,000 users they were a fifth of the engine's time).
-    const std::string_view actorName = e.actorAlternateId();
-    const quint64 actorHash = lookupHash(actorName);
-    if (!m_actorSlots.empty()) __builtin_prefetch(&m_actorSlots[size_t(actorHash) & (m_actorSlots.size() - 1)]);
-    const std::optional<quint64> session = sessionKey(e);
-    if (session) m_sessions.prefetch(*session);
-    Actor& actor = actorOf(actorName, actorHash);
     const std::string_view type = e.eventType();
-
-    if (isPrimaryAuthentication(type) && isFailure(e)) detectPrimaryFailure(actor, e);
-    if (type == "system.push.send_factor_verify_push" || type == "user.mfa.okta_verify.deny_push"
-        || type == "user.authentication.auth_via_mfa") {
-        detectMfa(actor, e);
+    const bool primaryFailure = isPrimaryAuthentication(type) && isFailure(e);
+    const bool mfa = type == "system.push.send_factor_verify_push" || type == "user.mfa.okta_verify.deny_push"
+                     || type == "user.authentication.auth_via_mfa";
+    const bool signIn = isSignIn(type) && isSuccess(e);
+    const bool threat =
+        det(Det::ThreatInsight).enabled
+        && (type == "security.threat.detected" || e.threatSuspected() || e.riskLevel() == okta::OktaRiskLevel::High);
+    const std::optional<quint64> session = sessionKey(e);
+    // Most of an org's events (policy evaluations, app and admin activity) concern no detection of the
+    // actor's: their actor is not looked up at all.
+    Actor* actor = nullptr;
+    if (primaryFailure || mfa || signIn || threat || session) {
+        // The actor's slot and the session's slot are in tables of megabytes, read at random: ask for both
+        // lines now, so that the two cache misses overlap each other instead of following one another
+        // (with ~5,000 users they were a fifth of the engine's time).
+        const std::string_view actorName = e.actorAlternateId();
+        const quint64 actorHash = lookupHash(actorName);
+        if (!m_actorSlots.empty()) __builtin_prefetch(&m_actorSlots[size_t(actorHash) & (m_actorSlots.size() - 1)]);
+        if (session) m_sessions.prefetch(*session);
+        actor = &actorOf(actorName, actorHash);
     }
-    if (isSignIn(type) && isSuccess(e)) detectSignIn(actor, e);
-    detectThreat(actor, e);
+
+    if (primaryFailure) detectPrimaryFailure(*actor, e);
+    if (mfa) detectMfa(*actor, e);
+    if (signIn) detectSignIn(*actor, e);
+    if (threat) detectThreat(*actor, e);
     if (type == "user.account.privilege.grant" || type == "group.privilege.grant") detectPrivilegeGrant(e);
     if (type == "user.mfa.factor.reset_all" || type == "user.mfa.factor.deactivate") detectFactorReset(e);
-    if (session) detectSessionHijack(actor, e, *session);
+    if (session) detectSessionHijack(*actor, e, *session);
 }
 
 bool RiskEngine::hasBaseline(const UserState& state) const
@@ -828,10 +837,9 @@ void RiskEngine::detectSignIn(Actor& actor, const okta::LogEvent& e)
 
 void RiskEngine::detectThreat(Actor& actor, const okta::LogEvent& e)
 {
+    // process() calls this only when ThreatInsight is on and Okta flagged the event.
     const QString& user = actor.name;
-    if (!det(Det::ThreatInsight).enabled) return;
     const bool detected = e.eventType() == "security.threat.detected";
-    if (!detected && !e.threatSuspected() && e.riskLevel() != okta::OktaRiskLevel::High) return;
     const QString ip = qs(e.clientIp());
     if (detected && !ip.isEmpty()) {
         IpFinding& finding = m_ipFindings[ip];
