@@ -305,6 +305,48 @@ private slots:
         QVERIFY(!e.hasGeolocation());
     }
 
+    void reusedEventHoldsOnlyTheNewRecord()
+    {
+        // The parser fills the caller's event in place: nothing of the previous record may survive, and a
+        // copy taken of the previous one (sharing its text) must keep its own values.
+        EventParser parser;
+        LogEvent e;
+        ParseError err;
+        QVERIFY(parser.parse({kHookSampleEvent.constData(), size_t(kHookSampleEvent.size())}, e, err));
+        QVERIFY(e.hasGeolocation());
+        QVERIFY(e.targetCount() > 0 || e.ipChainCount() > 0 || e.asNumber() >= 0);
+        const LogEvent kept = e;
+        const QByteArray bare = "{\"uuid\":\"b2\",\"published\":\"2024-01-01T00:00:00Z\",\"eventType\":\"x.y\"}";
+        QVERIFY2(parser.parse({bare.constData(), size_t(bare.size())}, e, err), qPrintable(err.detail));
+        QCOMPARE(qs(e.uuid()), "b2");
+        QCOMPARE(qs(e.eventType()), "x.y");
+        QVERIFY(!e.hasGeolocation());
+        QCOMPARE(e.targetCount(), 0);
+        QCOMPARE(e.ipChainCount(), 0);
+        QCOMPARE(e.asNumber(), -1);
+        QVERIFY(!e.has(Str::ActorAlternateId));
+        QVERIFY(!e.has(Str::ClientIp));
+        QCOMPARE(e.riskLevel(), OktaRiskLevel::None);
+        QCOMPARE(e.behaviorsEvaluated(), 0);
+        QCOMPARE(QByteArray(e.rawJson().data(), e.rawJson().size()), bare);
+        // The copy still reads the first record.
+        QCOMPARE(qs(kept.uuid()), "f1d0b993-cc19-11ed-a688-db22c99ef6c4");
+        QCOMPARE(qs(kept.actorAlternateId()), "admin@okta.com");
+        QVERIFY(kept.hasGeolocation());
+        // A record parsed over an event whose buffer nobody else holds gets every value right as well.
+        QVERIFY(parser.parse({kHookSampleEvent.constData(), size_t(kHookSampleEvent.size())}, e, err));
+        QCOMPARE(qs(e.uuid()), qs(kept.uuid()));
+        QCOMPARE(qs(e.actorAlternateId()), qs(kept.actorAlternateId()));
+        QCOMPARE(qs(e.clientIp()), qs(kept.clientIp()));
+        QCOMPARE(e.targetCount(), kept.targetCount());
+        // After a rejected record the same event is filled afresh.
+        const QByteArray broken = "{\"uuid\":\"c3\",\"published\":\"not a time\",\"eventType\":\"x.y\"}";
+        QVERIFY(!parser.parse({broken.constData(), size_t(broken.size())}, e, err));
+        QCOMPARE(err.reason, RejectReason::BadTimestamp);
+        QVERIFY(parser.parse({bare.constData(), size_t(bare.size())}, e, err));
+        QCOMPARE(qs(e.uuid()), "b2");
+    }
+
     void ndjsonKeepsNeighboursOfBadLines()
     {
         const QByteArray input = minimal("l1") + "\n" + "{not json\n" + "\n" + minimal("l4") + "\r\n"
