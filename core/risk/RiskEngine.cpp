@@ -335,7 +335,7 @@ void RiskEngine::process(const okta::LogEvent& e)
         // (with ~5,000 users they were a fifth of the engine's time).
         const std::string_view actorName = e.actorAlternateId();
         const quint64 actorHash = lookupHash(actorName);
-        if (!m_actorSlots.empty()) __builtin_prefetch(&m_actorSlots[size_t(actorHash) & (m_actorSlots.size() - 1)]);
+        if (!m_actorSlots.empty()) prefetchLine(&m_actorSlots[size_t(actorHash) & (m_actorSlots.size() - 1)]);
         if (session) m_sessions.prefetch(*session);
         actor = &actorOf(actorName, actorHash);
     }

@@ -8,6 +8,16 @@
 
 namespace vigil::risk {
 
+// Asks for the cache line holding `address` without waiting for it (a hint: nothing on compilers without one).
+inline void prefetchLine(const void* address)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(address);
+#else
+    (void)address;
+#endif
+}
+
 // How a session (externalSessionId or dtHash) began: later use from elsewhere is a hijack sign.
 // Compact, because there is one per live Okta session (a busy org has hundreds of thousands a day):
 // hashes for comparing, the origin's address as bytes and its browser as an index, for the finding's words.
@@ -44,7 +54,7 @@ public:
     // Starts loading the slot where find(key) begins, for a caller with other work to do meanwhile.
     void prefetch(quint64 key) const
     {
-        if (!m_slots.empty()) __builtin_prefetch(&m_slots[slotIndex(slotKey(key), m_slots.size() - 1)]);
+        if (!m_slots.empty()) prefetchLine(&m_slots[slotIndex(slotKey(key), m_slots.size() - 1)]);
     }
     // Records where session `key` began; call only after find() returned nullptr for it.
     SessionOrigin& insert(quint64 key, const SessionOrigin& origin, qint64 nowMs);
