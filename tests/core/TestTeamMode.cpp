@@ -235,7 +235,8 @@ private:
     {
         pipeline::LiveSessionSettings s;
         QStringList problems;
-        s.policy = *risk::Policy::fromJson("{\"schema_version\": 1, \"ingest\": {\"poll_interval_seconds\": 2},"
+        s.policy = *risk::Policy::fromJson("{\"schema_version\": 1, \"ingest\": {\"poll_interval_seconds\": 2,"
+                                           " \"backfill_hours\": 80},"
                                            " \"response\": {\"step_up_at\": 10, \"page_at\": 10}}",
                                            &problems);
         s.storeUrl = url;
@@ -405,7 +406,10 @@ void TestTeamMode::followersScoreAndShowTheLeadersResponses()
 {
     if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
 
-    RunningSim running(31, 60, 2 * 60 * kMinute, true);
+    // Three days of history: the simulated people sign in on working days in their own time zones, so a
+    // window of a couple of hours can hold no sign-in at all (at 14:00 UTC on a Wednesday this test waited
+    // ~56 s for the first event); three days always reach back into a working day, weekends included.
+    RunningSim running(31, 60, 72 * 60 * kMinute, true);
     QVERIFY(running.start());
     sim::SimServer& sim = running.sim;
 
@@ -430,7 +434,10 @@ void TestTeamMode::followersScoreAndShowTheLeadersResponses()
     QVERIFY(!consoles[1].leading() && !consoles[2].leading());
 
     // The org's history, stored by the leader, scored by everyone (warmed up at start or tailed since).
-    QTRY_VERIFY_WITH_TIMEOUT(storedEvents() > 0 && storedEvents() == sim.servedUuids().size(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        storedEvents() > 0 && storedEvents() == sim.servedUuids().size(),
+        qPrintable(QStringLiteral("%1 events stored, %2 served").arg(storedEvents()).arg(sim.servedUuids().size())),
+        30000);
     for (InProcessConsole& c : consoles)
         QTRY_COMPARE_WITH_TIMEOUT(c.warmedUp() + c.scored().size(), storedEvents(), 10000);
 
