@@ -407,7 +407,7 @@ void TestTeamMode::followersScoreAndShowTheLeadersResponses()
     if (!m_up) QSKIP(qPrintable(m_pg.skipReason()));
 
     // Three days of history: the simulated people sign in on working days in their own time zones, so a
-    // window of a couple of hours can hold no sign-in at all (at 14:00 UTC on a Wednesday this test waited
+    // window of a couple of hours can hold no sign-in at all (at 13:10 UTC on a Wednesday this test waited
     // ~56 s for the first event); three days always reach back into a working day, weekends included.
     RunningSim running(31, 60, 72 * 60 * kMinute, true);
     QVERIFY(running.start());
