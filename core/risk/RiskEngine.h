@@ -338,7 +338,7 @@ private:
     QHash<QString, IpState> m_ips;
     // Okta sessions live at most a day by default: older origins are forgotten to bound memory.
     static constexpr qint64 kSessionLifetimeMs = 24 * 3600000;
-    SessionTable m_sessions{kSessionLifetimeMs}; // by stableHash of the session id or dtHash
+    SessionTable m_sessions{kSessionLifetimeMs}; // by sessionKey()
     QList<QByteArray> m_browsers{QByteArray()};  // user-agent browser names seen, for SessionOrigin
     QHash<QString, IpFinding> m_ipFindings;
     QList<Alert> m_alerts;

@@ -9,16 +9,20 @@ constexpr size_t kMinSlots = 1024;
 
 } // namespace
 
+size_t SessionTable::slotFor(quint64 key) const
+{
+    const size_t mask = m_slots.size() - 1;
+    size_t i = slotIndex(key, mask);
+    while (m_slots[i].key != 0 && m_slots[i].key != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
 SessionOrigin* SessionTable::find(quint64 key, qint64 nowMs)
 {
     if (m_slots.empty()) return nullptr;
-    key = slotKey(key);
-    const size_t mask = m_slots.size() - 1;
-    for (size_t i = slotIndex(key, mask);; i = (i + 1) & mask) {
-        Slot& slot = m_slots[i];
-        if (slot.key == 0) return nullptr;
-        if (slot.key == key) return expired(slot, nowMs) ? nullptr : &slot.origin;
-    }
+    Slot& slot = m_slots[slotFor(slotKey(key))];
+    return slot.key == 0 || expired(slot, nowMs) ? nullptr : &slot.origin;
 }
 
 SessionOrigin& SessionTable::insert(quint64 key, const SessionOrigin& origin, qint64 nowMs)
@@ -26,14 +30,11 @@ SessionOrigin& SessionTable::insert(quint64 key, const SessionOrigin& origin, qi
     // At most 70% used, so that probes stay short; expired origins go before the table grows.
     if (m_slots.empty() || size_t(m_used + 1) * 10 > m_slots.size() * 7) rebuild(nowMs);
     key = slotKey(key);
-    const size_t mask = m_slots.size() - 1;
-    size_t i = slotIndex(key, mask);
     // An expired origin of the same session is replaced where it is, so that a key is never stored twice.
-    while (m_slots[i].key != 0 && m_slots[i].key != key)
-        i = (i + 1) & mask;
-    if (m_slots[i].key == 0) ++m_used;
-    m_slots[i] = {key, origin};
-    return m_slots[i].origin;
+    Slot& slot = m_slots[slotFor(key)];
+    if (slot.key == 0) ++m_used;
+    slot = {key, origin};
+    return slot.origin;
 }
 
 void SessionTable::rebuild(qint64 nowMs)
@@ -51,18 +52,10 @@ void SessionTable::rebuild(qint64 nowMs)
     m_slots.assign(slots, Slot{});
     m_used = 0;
     for (const Slot& slot : old) {
-        if (slot.key != 0 && !expired(slot, nowMs)) place(slot);
+        if (slot.key == 0 || expired(slot, nowMs)) continue;
+        m_slots[slotFor(slot.key)] = slot; // keys are unique: this is the empty slot ending the probe
+        ++m_used;
     }
-}
-
-void SessionTable::place(const Slot& slot)
-{
-    const size_t mask = m_slots.size() - 1;
-    size_t i = slotIndex(slot.key, mask);
-    while (m_slots[i].key != 0)
-        i = (i + 1) & mask;
-    m_slots[i] = slot;
-    ++m_used;
 }
 
 } // namespace vigil::risk

@@ -74,7 +74,8 @@ private:
     bool expired(const Slot& slot, qint64 nowMs) const { return slot.origin.atMs < nowMs - m_lifetimeMs; }
     // Rebuilds the table without the origins expired at `nowMs`, at a size that leaves room to grow.
     void rebuild(qint64 nowMs);
-    void place(const Slot& slot);
+    // Where `key` (a slotKey()) is, or the empty slot where its probe ends: one probe for find, insert and rebuild.
+    size_t slotFor(quint64 key) const;
 
     std::vector<Slot> m_slots; // a power of two in size, at most 70% used
     qsizetype m_used = 0;
