@@ -204,10 +204,9 @@ public:
     // keeps a reference to `owner` instead of a copy of `json`, and every value is copied.
     void begin(std::string_view json, const QByteArray* owner = nullptr);
     // Like begin(), but builds into `target` (everything it held is replaced) until finish(): the parser
-    // fills the caller's event where it lies instead of moving a ~600-byte LogEvent out of the builder and into
-    // the caller's for every record, and
-    // reuses its text buffer when the caller did not keep it (a consumer that reads each event and moves
-    // on, like the risk engine, then costs no allocation per event).
+    // fills the caller's event where it lies instead of moving a ~600-byte LogEvent out of the builder and
+    // into the caller's for every record, and reuses its text buffer when the caller did not keep it (a
+    // consumer that reads each event and moves on, like the risk engine, then costs no allocation per event).
     void beginInto(LogEvent& target, std::string_view json, const QByteArray* owner = nullptr);
     // Ends beginInto(): `target` holds the event.
     void finish();
