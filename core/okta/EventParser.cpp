@@ -785,7 +785,17 @@ public:
                 RejectReason::InvalidJson, {}, tr("invalid JSON: %1").arg(QLatin1String(simdjson::error_message(err)))};
             return false;
         }
+        setPaddedSource(parser.doc);
         return extract(doc, error);
+    }
+
+    // A parsed document's strings lie in its string buffer, which holds at least 5/3 capacity() + 64 bytes
+    // (document::allocate()): any string that starts in its first capacity() bytes has 64 readable ones
+    // after its start, which is what EventBuilder::setPaddedSource() asks for.
+    void setPaddedSource(const dom::document& parsed)
+    {
+        static_assert(simdjson::SIMDJSON_PADDING >= EventBuilder::kShortValue);
+        builder.setPaddedSource(reinterpret_cast<const char*>(parsed.string_buf.get()), parsed.capacity());
     }
 
     // The event in a parsed document whose raw JSON was given to builder.beginInto().
@@ -846,6 +856,7 @@ public:
             if (after < size && data[after] != '\n') break;
             if (std::memchr(json.data(), '\n', json.size())) break;
             builder.beginInto(event, json, owner);
+            setPaddedSource(batchParser->doc);
             const bool ok = extract(doc, error);
             sink(current, json, ok, event, error);
             resume = after < size ? after + 1 : size;

@@ -107,6 +107,7 @@ void EventBuilder::beginInto(LogEvent& target, std::string_view json, const QByt
 
 void EventBuilder::finish()
 {
+    setPaddedSource(nullptr, 0);
     m_event->m_text.truncate(m_used);
     m_event = &m_own;
     m_buffer = nullptr;
@@ -119,6 +120,7 @@ void EventBuilder::finish()
 void EventBuilder::start(std::string_view json, const QByteArray* owner)
 {
     m_used = 0;
+    setPaddedSource(nullptr, 0); // an abandoned event's source is not this one's
     // data() would allocate for an empty array: reserveText() below sets m_buffer then.
     m_capacity = m_event->m_text.size();
     m_buffer = m_capacity > 0 ? m_event->m_text.data() : nullptr;
@@ -243,6 +245,7 @@ void EventBuilder::raiseRiskLevel(OktaRiskLevel level)
 LogEvent EventBuilder::take()
 {
     Q_ASSERT(m_event == &m_own);
+    setPaddedSource(nullptr, 0);
     m_own.m_text.truncate(m_used);
     LogEvent out = std::move(m_own);
     m_own = LogEvent();

@@ -17,6 +17,11 @@ QString qs(std::string_view v)
     return LogEvent::qs(v);
 }
 
+QByteArray bytes(std::string_view v)
+{
+    return QByteArray(v.data(), qsizetype(v.size()));
+}
+
 // Okta's Event Hook sample event (docs/concepts/event-hooks), trimmed the way the reference shows it.
 const QByteArray kHookSampleEvent =
     "{\"uuid\":\"f1d0b993-cc19-11ed-a688-db22c99ef6c4\",\"published\":\"2023-03-26T21:05:32.159Z\",\"eventType\":"
@@ -345,6 +350,81 @@ private slots:
         QCOMPARE(err.reason, RejectReason::BadTimestamp);
         QVERIFY(parser.parse({bare.constData(), size_t(bare.size())}, e, err));
         QCOMPARE(qs(e.uuid()), "b2");
+    }
+
+    void valuesOfEveryLengthKeepTheirBytes()
+    {
+        // Short values are copied as a fixed block past their end (EventBuilder::setPaddedSource()): whatever
+        // the length, each field must read exactly its own value, whether it is written next to another, is
+        // the document's last string, has escapes, or goes through the single or the batched parser.
+        auto valueOf = [](int length, char first) {
+            QByteArray v;
+            for (int i = 0; i < length; ++i)
+                v += char(first + i % 20); // letters only: no quote or backslash
+            return v;
+        };
+        struct Expected
+        {
+            QByteArray actor, display, city, targetId, targetName, chainIp, last;
+        };
+        QList<Expected> expected;
+        QByteArray ndjson;
+        QList<QByteArray> documents;
+        for (int length = 0; length <= 70; ++length) {
+            Expected x{valueOf(length, 'a'),
+                       valueOf(length + 1, 'A'),
+                       valueOf(70 - length, 'a'),
+                       valueOf(length, 'b'),
+                       valueOf(length / 2, 'C'),
+                       valueOf(length, 'c'),
+                       valueOf(length, 'd') + "\"\xC3\xA9"};
+            const QByteArray lastEscaped = valueOf(length, 'd') + "\\\"\\u00e9";
+            const QByteArray doc =
+                "{\"uuid\":\"len-" + QByteArray::number(length)
+                + "\",\"published\":\"2024-01-01T00:00:00.000Z\",\"eventType\":\"user.session.start\","
+                  "\"actor\":{\"alternateId\":\""
+                + x.actor + "\",\"displayName\":\"" + x.display + "\"},\"client\":{\"geographicalContext\":{\"city\":\""
+                + x.city + "\"}},\"target\":[{\"id\":\"" + x.targetId
+                + "\",\"type\":\"User\",\"alternateId\":\"\",\"displayName\":\"" + x.targetName
+                + "\"}],\"request\":{\"ipChain\":[{\"ip\":\"" + x.chainIp + "\"}]},\"legacyEventType\":\"" + lastEscaped
+                + "\"}";
+            expected.append(x);
+            documents.append(doc);
+            ndjson += doc + '\n';
+        }
+        auto check = [&](const LogEvent& e, const Expected& x) {
+            QCOMPARE(bytes(e.actorAlternateId()), x.actor);
+            QCOMPARE(bytes(e.str(Str::ActorDisplayName)), x.display);
+            QCOMPARE(bytes(e.str(Str::City)), x.city);
+            QCOMPARE(e.targetCount(), 1);
+            QCOMPARE(bytes(e.target(0).id), x.targetId);
+            QCOMPARE(bytes(e.target(0).type), "User");
+            QCOMPARE(bytes(e.target(0).displayName), x.targetName);
+            QCOMPARE(e.ipChainCount(), 1);
+            QCOMPARE(bytes(e.ipChain(0)), x.chainIp);
+            QCOMPARE(bytes(e.str(Str::LegacyEventType)), x.last);
+        };
+        EventParser parser;
+        LogEvent reused;
+        for (qsizetype i = 0; i < documents.size(); ++i) {
+            ParseError err;
+            QVERIFY2(parser.parse({documents.at(i).constData(), size_t(documents.at(i).size())}, reused, err),
+                     qPrintable(err.detail));
+            check(reused, expected.at(i));
+            if (QTest::currentTestFailed()) return;
+        }
+        const Collected c = readAll(ndjson);
+        QCOMPARE(c.rejections.size(), 0);
+        QCOMPARE(c.events.size(), expected.size());
+        for (qsizetype i = 0; i < c.events.size(); ++i) {
+            check(c.events.at(i), expected.at(i));
+            if (QTest::currentTestFailed()) return;
+            // Replay keeps only the field bytes: they must survive that too.
+            LogEvent released = c.events.at(i);
+            released.releaseRawJson();
+            check(released, expected.at(i));
+            if (QTest::currentTestFailed()) return;
+        }
     }
 
     void ndjsonKeepsNeighboursOfBadLines()
