@@ -265,7 +265,7 @@ public:
         return out;
     }
 
-    void set(Str field, dom::element v) { builder.set(field, text(v)); }
+    void set(Str field, dom::element v) { builder.setParsed(field, text(v)); }
 
     void parseActor(dom::object o)
     {
@@ -318,14 +318,14 @@ public:
             const std::string_view k = f.key;
             switch (k.size()) {
             case 4:
-                if (sameLetters(k, "zone")) builder.set(Str::ClientZone, withoutNullString(text(f.value)));
+                if (sameLetters(k, "zone")) builder.setParsed(Str::ClientZone, withoutNullString(text(f.value)));
                 break;
             case 6:
                 if (sameLetters(k, "device")) set(Str::ClientDevice, f.value);
                 break;
             case 9:
                 if (sameLetters(k, "ipaddress")) {
-                    builder.set(Str::ClientIp, withoutNullString(text(f.value)));
+                    builder.setParsed(Str::ClientIp, withoutNullString(text(f.value)));
                 } else if (sameLetters(k, "useragent") && f.value.is_object()) {
                     parseUserAgent(asObject(f.value));
                 }
@@ -539,7 +539,7 @@ public:
         builder.raiseRiskLevel(parts.level);
         if (!reasons.empty()) builder.append(Str::RiskReasons, reasons, ", ");
         if (!detectionName.empty() && !builder.has(Str::RiskDetectionName)) {
-            builder.set(Str::RiskDetectionName, detectionName);
+            builder.setParsed(Str::RiskDetectionName, detectionName);
         }
     }
 
@@ -692,7 +692,7 @@ public:
                 if (sameLetters(k, "uuid")) {
                     std::string_view s;
                     if (!requireString(v, "uuid", s, error)) return false;
-                    builder.set(Str::Uuid, s);
+                    builder.setParsed(Str::Uuid, s);
                     haveUuid = true;
                 }
                 break;
@@ -732,7 +732,7 @@ public:
                 } else if (sameLetters(k, "eventtype")) {
                     std::string_view s;
                     if (!requireString(v, "eventType", s, error)) return false;
-                    builder.set(Str::EventType, s);
+                    builder.setParsed(Str::EventType, s);
                     haveEventType = true;
                 }
                 break;

@@ -192,7 +192,7 @@ void EventBuilder::addTarget(std::string_view id,
                              std::string_view alternateId,
                              std::string_view displayName)
 {
-    m_event->m_targets.append({store(id), store(type), store(alternateId), store(displayName)});
+    m_event->m_targets.append({storeParsed(id), storeParsed(type), storeParsed(alternateId), storeParsed(displayName)});
 }
 
 void EventBuilder::setRaw(QByteArrayView raw)
@@ -220,7 +220,7 @@ void EventBuilder::setRaw(QByteArrayView raw)
 
 void EventBuilder::addIpChain(std::string_view ip)
 {
-    m_event->m_ipChain.append(store(ip));
+    m_event->m_ipChain.append(storeParsed(ip));
 }
 
 void EventBuilder::setGeolocation(double lat, double lon)

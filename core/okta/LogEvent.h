@@ -220,6 +220,11 @@ public:
     }
     static constexpr size_t kShortValue = 32;
     void set(LogEvent::Str field, std::string_view value) { m_event->m_spans[static_cast<int>(field)] = store(value); }
+    // set() for the parser: `value` may lie in the padded source (see setPaddedSource()).
+    void setParsed(LogEvent::Str field, std::string_view value)
+    {
+        m_event->m_spans[static_cast<int>(field)] = storeParsed(value);
+    }
     // Appends to a field; consecutive appends to the same field join with `separator`.
     void append(LogEvent::Str field, std::string_view value, std::string_view separator);
     void
@@ -259,20 +264,26 @@ private:
             span.offset = quint32(from); // a view into the raw JSON: no copy
             return span;
         }
-        // Most values are short: ~40 calls into memcpy per event, each dispatching on its size, were a tenth
-        // of the parser's time. The bytes past the value's end are overwritten by the next value or cut off
-        // by finish().
-        const size_t inPadded = size_t(reinterpret_cast<quintptr>(value.data()) - reinterpret_cast<quintptr>(m_padded));
-        if (value.size() <= kShortValue && inPadded < m_paddedSize) {
-            if (m_used + qsizetype(kShortValue) > m_capacity) reserveText(m_used + qsizetype(kShortValue));
-            span.offset = quint32(m_used);
-            std::memcpy(m_buffer + m_used, value.data(), kShortValue);
-            m_used += qsizetype(value.size());
-            return span;
-        }
         if (m_used + qsizetype(value.size()) > m_capacity) reserveText(m_used + qsizetype(value.size()));
         span.offset = quint32(m_used);
         std::memcpy(m_buffer + m_used, value.data(), value.size());
+        m_used += qsizetype(value.size());
+        return span;
+    }
+    // store() for a value the parser read: most are short, and ~40 calls into memcpy per event, each
+    // dispatching on its size, were a tenth of the parser's time. A short one from the padded source is
+    // copied as a fixed block instead; the bytes past its end are overwritten by the next value or cut off
+    // by finish(). (Not used by set(): inlined where the value is a literal, the fixed copy would read past
+    // it as far as the compiler can tell, and GCC says so.)
+    LogEvent::Span storeParsed(std::string_view value)
+    {
+        const size_t inPadded = size_t(reinterpret_cast<quintptr>(value.data()) - reinterpret_cast<quintptr>(m_padded));
+        if (value.empty() || value.size() > kShortValue || inPadded >= m_paddedSize) return store(value);
+        if (m_used + qsizetype(kShortValue) > m_capacity) reserveText(m_used + qsizetype(kShortValue));
+        LogEvent::Span span;
+        span.size = quint32(value.size());
+        span.offset = quint32(m_used);
+        std::memcpy(m_buffer + m_used, value.data(), kShortValue);
         m_used += qsizetype(value.size());
         return span;
     }
